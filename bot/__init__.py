@@ -1,0 +1,1 @@
+"""CERS Filing Assistant core: database, services, web pages. Knows nothing of Rasa."""

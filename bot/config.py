@@ -1,0 +1,82 @@
+"""All settings in one place, read from the environment (with defaults for a local run)."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _var_dir() -> Path:
+    path = Path(os.environ.get("CERS_VAR_DIR", REPO_ROOT / "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(var_dir: Path) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    key_file = var_dir / "secret.key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    secret_key: str
+    web_base_url: str
+    web_port: int
+    rasa_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_from: str
+    devmail_dir: Path | None
+    conversation_token_ttl: int
+    activation_ttl_hours: int
+    set_password_ttl_hours: int
+    reset_ttl_hours: int
+    access_decision_ttl_days: int
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = os.environ
+    var_dir = _var_dir()
+    web_port = int(env.get("WEB_PORT", "8000"))
+    devmail = env.get("DEVMAIL_DIR")
+    return Settings(
+        var_dir=var_dir,
+        database_url=env.get("DATABASE_URL", f"sqlite:///{var_dir / 'cers.db'}"),
+        secret_key=_secret_key(var_dir),
+        web_base_url=env.get("WEB_BASE_URL", f"http://127.0.0.1:{web_port}").rstrip("/"),
+        web_port=web_port,
+        rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        smtp_host=env.get("SMTP_HOST", "127.0.0.1"),
+        smtp_port=int(env.get("SMTP_PORT", "8025")),
+        smtp_user=env.get("SMTP_USER") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_starttls=env.get("SMTP_STARTTLS", "0") == "1",
+        mail_from=env.get("MAIL_FROM", "CERS Filing Assistant <no-reply@cers-assistant.local>"),
+        devmail_dir=Path(devmail) if devmail else None,
+        conversation_token_ttl=int(env.get("CONVERSATION_TOKEN_TTL", "3600")),
+        activation_ttl_hours=int(env.get("ACTIVATION_TTL_HOURS", "24")),
+        set_password_ttl_hours=int(env.get("SET_PASSWORD_TTL_HOURS", "24")),
+        reset_ttl_hours=int(env.get("RESET_TTL_HOURS", "2")),
+        access_decision_ttl_days=int(env.get("ACCESS_DECISION_TTL_DAYS", "14")),
+    )
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()
