@@ -1,0 +1,141 @@
+"""Start the real product processes (action server, Rasa server, web server) for end-to-end tests."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """The running processes and where they listen."""
+
+    workdir: Path
+    env: Dict[str, str]
+    rasa_url: str = ""
+    web_url: str = ""
+    actions_url: str = ""
+    procs: List[subprocess.Popen] = field(default_factory=list)
+    named: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    logs: List[Path] = field(default_factory=list)
+
+    def log_text(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in self.logs if p.exists())
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.procs.clear()
+
+
+def _spawn(stack: Stack, name: str, args: List[str]) -> subprocess.Popen:
+    log = stack.workdir / f"{name}.log"
+    stack.logs.append(log)
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=stack.env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+    stack.procs.append(proc)
+    stack.named[name] = proc
+    return proc
+
+
+def _wait(stack: Stack, name: str, url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for proc in stack.procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name}: a process exited early:\n{stack.log_text()[-4000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer at {url} within {timeout} s:\n{stack.log_text()[-4000:]}")
+
+
+def write_endpoints(path: Path, actions_url: str, tracker_db: Path, lock_store: Optional[dict] = None) -> None:
+    lines = [
+        "action_endpoint:",
+        f"  url: {actions_url}/webhook",
+        "tracker_store:",
+        "  type: SQL",
+        "  dialect: sqlite",
+        f"  db: {tracker_db}",
+    ]
+    if lock_store:
+        lines.append("lock_store:")
+        lines += [f"  {k}: {v}" for k, v in lock_store.items()]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def start_stack(workdir: Path, env_overrides: Dict[str, str], *, rasa: bool = True, web: bool = True) -> Stack:
+    """Start the action server, the Rasa server and the web server on free ports, sharing one database."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(env_overrides)
+    env["PYTHONPATH"] = str(ROOT)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    stack = Stack(workdir=workdir, env=env)
+    a_port, r_port, w_port = free_port(), free_port(), free_port()
+    stack.actions_url = f"http://127.0.0.1:{a_port}"
+    stack.rasa_url = f"http://127.0.0.1:{r_port}"
+    stack.web_url = f"http://127.0.0.1:{w_port}"
+    env.update(
+        {
+            "RASA_URL": stack.rasa_url,
+            "WEB_PORT": str(w_port),
+            "WEB_BASE_URL": stack.web_url,
+            "ACTION_ENDPOINT_URL": f"{stack.actions_url}/webhook",
+        }
+    )
+    try:
+        _spawn(stack, "actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(a_port)])
+        if web:
+            _spawn(stack, "web", [str(VENV_BIN / "python"), "-m", "bot.web"])
+        if rasa:
+            endpoints = workdir / "endpoints.yml"
+            write_endpoints(endpoints, stack.actions_url, workdir / "tracker.db")
+            model = os.environ.get("CERS_MODEL", str(ROOT / "models" / "cers.tar.gz"))
+            _spawn(
+                stack,
+                "rasa",
+                [
+                    str(VENV_BIN / "rasa"), "run", "--model", model, "--enable-api", "-i", "127.0.0.1",
+                    "--port", str(r_port), "--credentials", str(ROOT / "credentials.yml"),
+                    "--endpoints", str(endpoints), "--log-file", str(workdir / "rasa-debug.log"),
+                ],
+            )
+            stack.logs.append(workdir / "rasa-debug.log")
+        _wait(stack, "action server", f"{stack.actions_url}/health", 120)
+        if web:
+            _wait(stack, "web server", f"{stack.web_url}/healthz", 60)
+        if rasa:
+            _wait(stack, "Rasa server", f"{stack.rasa_url}/status", 300)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
