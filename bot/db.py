@@ -51,7 +51,11 @@ def new_session() -> Session:
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
+    """One transaction: commit on success, roll back on any error.
+
+    Emails the services queued (bot.services.mailer.queue_email) are sent after the commit; if one could not
+    be sent, `MailNotSent` (a ServiceError whose message says the data is saved) is raised after the commit.
+    """
     session = new_session()
     try:
         yield session
@@ -61,6 +65,9 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+    from bot.services.mailer import raise_mail_failures
+
+    raise_mail_failures(session)
 
 
 def alembic_config(url: str | None = None):  # type: ignore[no-untyped-def]

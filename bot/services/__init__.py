@@ -1,0 +1,1 @@
+"""Business services: every read and write of the submittal database goes through these modules."""
