@@ -1,0 +1,117 @@
+"""Administration commands.
+
+    python -m bot.manage migrate
+    python -m bot.manage create-inspector --email E --name N
+    python -m bot.manage facilities-count
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from typing import Optional, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from bot.actor import Actor
+from bot.errors import ServiceError
+from bot.models import Facility, User
+
+_NOT_READY = "The database is not ready ({}). Create or upgrade it first:  python -m bot.manage migrate"
+
+
+def _database_label() -> str:
+    from sqlalchemy.engine import make_url
+
+    from bot.config import get_settings
+
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from bot.db import migrate
+
+    migrate()
+    print(f"Database {_database_label()} is at the newest schema.")
+    return 0
+
+
+def create_inspector(db, email: str, full_name: str) -> tuple[User, str, bool]:  # type: ignore[no-untyped-def]
+    """Create (or promote) an active inspector; return it, a one-time set-password link, and whether it is new."""
+    from bot import audit, link_tokens, validation
+    from bot.config import get_settings
+    from bot.timeutil import utcnow
+
+    email = validation.normalize_email(email)
+    full_name = validation.normalize_full_name(full_name)
+    user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    created = user is None
+    if user is None:
+        user = User(email=email, full_name=full_name, status="active", is_inspector=True, is_staff=False,
+                    failed_logins=0, created_at=utcnow(), activated_at=utcnow())
+        db.add(user)
+    else:
+        user.is_inspector = True
+        if user.status == "pending":
+            user.status, user.activated_at = "active", utcnow()
+    db.flush()
+    settings = get_settings()
+    # The account is already active, so the link is a password reset: setting the password needs no activation.
+    link_tokens.revoke_all(db, user.id, "reset_password")
+    token = link_tokens.issue(db, user.id, "reset_password", timedelta(hours=settings.set_password_ttl_hours))
+    audit.record(db, Actor.system("cli"), "user.make_inspector", "user", user.id, email=email, created=created)
+    return user, f"{settings.web_base_url}/account/password?token={token}", created
+
+
+def cmd_create_inspector(args: argparse.Namespace) -> int:
+    from bot.config import get_settings
+    from bot.db import session_scope
+
+    with session_scope() as db:
+        user, link, created = create_inspector(db, args.email, args.name)
+        email, name = user.email, user.full_name
+    hours = get_settings().set_password_ttl_hours
+    print(f"{'Created' if created else 'Made'} inspector {name} <{email}>{'' if created else ' (existing account)'}.")
+    print(f"Give them this one-time link to set their password (valid {hours} h, works once):\n  {link}")
+    return 0
+
+
+def cmd_facilities_count(_args: argparse.Namespace) -> int:
+    from bot.db import session_scope
+
+    with session_scope() as db:
+        count = db.execute(select(func.count()).select_from(Facility)).scalar_one()
+    print(count)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot.manage", description="Administration commands.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(func=cmd_migrate)
+    insp = sub.add_parser("create-inspector", help="create a CUPA inspector account and print a set-password link")
+    insp.add_argument("--email", required=True)
+    insp.add_argument("--name", required=True, help="full name, e.g. 'Dana Whitfield'")
+    insp.set_defaults(func=cmd_create_inspector)
+    sub.add_parser("facilities-count", help="print how many facilities the database holds").set_defaults(
+        func=cmd_facilities_count)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except (OperationalError, ProgrammingError) as exc:
+        if args.command == "migrate":
+            raise
+        print(_NOT_READY.format(str(exc.orig).splitlines()[0] if exc.orig else exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
