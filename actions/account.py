@@ -1,0 +1,216 @@
+"""Create an account, log in, resend the activation email. The password never passes through the chat."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+from urllib.parse import parse_qs, urlparse
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.form_base import BaseFormValidator
+from actions.identity import current_identity, require_user
+from actions.replies import anonymous_buttons, offer_login, user_buttons
+from actions.services import Failed, call, call_or_tell
+from actions.text import strip_contact_details
+from bot.actor import Actor
+from bot.errors import Conflict, ServiceError
+from bot.validation import PASSWORD_RULE_LIST, PASSWORD_RULES, normalize_email, normalize_full_name, normalize_phone
+
+logger = logging.getLogger(__name__)
+
+
+def _first_name(full_name: Optional[str]) -> str:
+    return (full_name or "").split()[0] if (full_name or "").split() else ""
+
+
+class ValidateSignupForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_signup_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        # Signing up is for anonymous visitors only; action_submit_signup explains otherwise.
+        if not current_identity(tracker).is_anonymous:
+            return []
+        return domain_slots
+
+    def validate_full_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        def name(s: str) -> str:
+            clean = normalize_full_name(strip_contact_details(s))
+            return clean.title() if clean.islower() else clean  # "ana lopez" -> "Ana Lopez"; keep "McDonald"
+
+        return self.clean(dispatcher, "full_name", value, name)
+
+    def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.clean(dispatcher, "email", value, normalize_email, tracker, "email")
+
+    def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.clean(dispatcher, "phone", value, normalize_phone, tracker, "phone")
+
+
+def _token_from_url(url: str) -> Optional[str]:
+    values = parse_qs(urlparse(url).query).get("token")
+    return values[0] if values else None
+
+
+class ActionSubmitSignup(Action):
+    """Create the pending account and hand over the secure set-password form."""
+
+    def name(self) -> str:
+        return "action_submit_signup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        ident = current_identity(tracker)
+        if ident.is_invalid:
+            dispatcher.utter_message(response="utter_login_again")
+            offer_login(dispatcher, with_text=False)
+            return []
+        if ident.is_verified:
+            dispatcher.utter_message(text="You're already logged in, so there's no need to sign up again.",
+                                     buttons=user_buttons())
+            return []
+        full_name, email, phone = (tracker.get_slot(s) for s in ("full_name", "email", "phone"))
+        if not (full_name and email and phone):
+            return []
+        from bot.services import accounts
+
+        try:
+            started = await call(accounts.start_signup, full_name, email, phone, Actor.anonymous(channel="chat"))
+        except Conflict as exc:
+            dispatcher.utter_message(text=exc.message)
+            dispatcher.utter_message(
+                text="If it's yours, log in. Or sign up with another email address.",
+                buttons=[{"title": "Log in", "payload": "/log_in"},
+                         {"title": "Use another email", "payload": "/sign_up"}],
+            )
+            return [SlotSet("email", None)]  # keep name and phone; ask only for another email next time
+        except ServiceError as exc:
+            dispatcher.utter_message(text=exc.message)
+            return []
+        except Exception:  # noqa: BLE001
+            logger.exception("start_signup failed")
+            dispatcher.utter_message(response="utter_service_error")
+            return []
+        url = started.set_password_url
+        dispatcher.utter_message(
+            text=(
+                f"Thanks, {_first_name(full_name)}! Your account is almost ready. Now choose your password in the "
+                f"secure form (it goes straight to our account server, never through this chat): {url}\n"
+                f"{PASSWORD_RULES}"
+            )
+        )
+        dispatcher.utter_message(
+            json_message={"form": "set_password", "url": url, "token": getattr(started, "token", None) or _token_from_url(url), "rules": PASSWORD_RULE_LIST}
+        )
+        dispatcher.utter_message(response="utter_check_email")
+        return []
+
+
+class ValidateResendForm(BaseFormValidator):
+    def name(self) -> str:
+        return "validate_resend_form"
+
+    def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.clean(dispatcher, "email", value, normalize_email, tracker, "email")
+
+
+class ActionResendActivation(Action):
+    def name(self) -> str:
+        return "action_resend_activation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if current_identity(tracker).is_invalid:
+            dispatcher.utter_message(response="utter_login_again")
+            offer_login(dispatcher, with_text=False)
+            return []
+        email = tracker.get_slot("email")
+        if not email:
+            return []
+        from bot.services import accounts
+
+        try:
+            await call_or_tell(dispatcher, accounts.resend_activation, email)
+        except Failed:
+            return []
+        dispatcher.utter_message(
+            text=(
+                f"If {email} has an account waiting for activation, I've sent the link again. It can take a few "
+                "minutes: please look in your spam or junk folder too. The link works for 24 hours."
+            )
+        )
+        return []
+
+
+class ActionOfferLogin(Action):
+    def name(self) -> str:
+        return "action_offer_login"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if current_identity(tracker).is_verified:
+            dispatcher.utter_message(text="You're already logged in.", buttons=user_buttons())
+            return []
+        offer_login(dispatcher, with_text=True)
+        return []
+
+
+class ActionWelcomeUser(Action):
+    """After the page's login (/logged_in): greet the verified user by name."""
+
+    def name(self) -> str:
+        return "action_welcome_user"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        ident = require_user(tracker, dispatcher)
+        if ident is None:
+            return []
+        from bot.services import accounts
+
+        try:
+            user = await call_or_tell(dispatcher, accounts.get_user, ident.subject_user_id)
+        except Failed:
+            return []
+        first = _first_name(getattr(user, "full_name", "")) or "there"
+        dispatcher.utter_message(
+            text=f"Welcome, {first}! You're logged in. Let's find your facility in CERS first.",
+            buttons=user_buttons(),
+        )
+        return []
+
+
+class ActionGreet(Action):
+    """Greeting and help: what the assistant can do now, with buttons for the next step."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        ident = current_identity(tracker)
+        if ident.is_invalid:
+            dispatcher.utter_message(response="utter_login_again")
+            offer_login(dispatcher, with_text=False)
+            return []
+        if ident.is_verified:
+            dispatcher.utter_message(
+                text=("Hi! I can find your facility in CERS, ask its Lead User for access, add a new facility, "
+                      "and show access requests waiting for you. What would you like to do?"),
+                buttons=user_buttons(),
+            )
+            return []
+        dispatcher.utter_message(
+            text=("Hi! I'm the CERS filing assistant. I help California businesses file their Hazardous Materials "
+                  "Business Plan. First you need an account: sign up (it takes a minute) or log in."),
+            buttons=anonymous_buttons(),
+        )
+        return []

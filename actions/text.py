@@ -1,0 +1,101 @@
+"""Reading what people type: password look-alikes, CERS IDs and street numbers inside free text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+_EMAIL_RE = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+")
+_PASSWORD_WORDS = re.compile(r"\b(pass(word|wd|code)?|pwd)\b", re.IGNORECASE)
+
+
+def looks_like_password(text: Optional[str]) -> bool:
+    """True for text that is probably a password: 'my password is X', or one token mixing letters, digits
+    and symbols (not an email address, phone number, ZIP or CERS ID)."""
+    t = (text or "").strip()
+    if not t:
+        return False
+    if _PASSWORD_WORDS.search(t) and len(t.split()) <= 6 and any(ch.isdigit() or not ch.isalnum() for ch in t):
+        return True
+    if " " in t or len(t) < 8 or _EMAIL_RE.fullmatch(t):
+        return False
+    if re.fullmatch(r"[\d\s()+.\-#]+", t):  # numbers: phone, ZIP, CERS ID
+        return False
+    kinds = sum(
+        [
+            any(ch.islower() for ch in t),
+            any(ch.isupper() for ch in t),
+            any(ch.isdigit() for ch in t),
+            any(not ch.isalnum() for ch in t),
+        ]
+    )
+    return kinds >= 3
+
+
+def strip_contact_details(text: str) -> str:
+    """`text` without email addresses ("Ana Lopez, ana@x.com" -> "Ana Lopez")."""
+    return " ".join(_EMAIL_RE.sub(" ", text).replace(" ,", ",").split()).strip(" ,;-")
+
+
+_LEADS = re.compile(
+    r"^\s*(?:(?:it'?s|it is|its|that'?s|the|our|my|cers(?:\s*id)?|id|number|no\.?|#|is|:|we'?re at|we are at|"
+    r"at|located at|address is|the address is|address)\s*)+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class FacilityQuery:
+    """What a search reply asked for: kind 'cers_id' (value = the digits as typed) or 'address'."""
+
+    kind: str
+    value: str
+    street: Optional[str] = None
+    city: Optional[str] = None
+
+
+def _entity(entities: list[dict[str, Any]], name: str) -> Optional[str]:
+    for ent in entities or []:
+        if ent.get("entity") == name and ent.get("value"):
+            return str(ent["value"])
+    return None
+
+
+def parse_facility_query(text: str, entities: Optional[list[dict[str, Any]]] = None) -> Optional[FacilityQuery]:
+    """Read a reply to "CERS ID or street number?".
+
+    A number-ish first token of 6+ characters is taken as a CERS ID attempt (checked later by
+    normalize_cers_id, so "1023456" or "10234x67" get the wrong-shape message); a shorter number is a
+    street number, optionally followed by the street and ", city" / "in city".
+    """
+    entities = entities or []
+    body = _LEADS.sub("", text or "").strip().rstrip(".!")
+    compact = re.sub(r"[\s\-]", "", body)
+    tokens = body.split()
+    # "10234567", "1023 4567", "10-234-567": only digits -> a CERS ID attempt when 6+ digits in all;
+    # one mostly-digit token with a slip ("10234x67") too. "98765 Harbor Blvd" is an address.
+    if (tokens and all(re.fullmatch(r"[\d\-]+", t) for t in tokens) and re.fullmatch(r"\d{6,}", compact)) or (
+        len(tokens) == 1 and len(compact) >= 7 and re.fullmatch(r"[0-9A-Za-z]+", compact)
+        and sum(c.isdigit() for c in compact) >= 5
+    ):
+        return FacilityQuery("cers_id", compact)
+    cers = _entity(entities, "cers_id")
+    if cers:
+        return FacilityQuery("cers_id", cers)
+    match = re.match(r"^(\d{1,6}[A-Za-z]?)\b[\s,]*(.*)$", body)
+    if not match:
+        number = _entity(entities, "street_number")
+        if not number:
+            return None
+        return FacilityQuery("address", number, city=_entity(entities, "city"))
+    number, rest = match.group(1), match.group(2).strip()
+    city = _entity(entities, "city")
+    street = rest
+    if city:
+        street = re.sub(rf"[\s,]*(?:\bin\b)?[\s,]*{re.escape(city)}\b.*$", "", street, flags=re.IGNORECASE)
+    else:
+        parts = re.split(r",|\bin\b", street, maxsplit=1)
+        if len(parts) == 2:
+            street, city = parts[0], parts[1].strip(" ,.") or None
+    street = re.sub(r"\b(ca|california)\b\.?\s*\d{0,5}$", "", street.strip(" ,."), flags=re.IGNORECASE).strip(" ,.")
+    return FacilityQuery("address", number, street=street or None, city=city)
