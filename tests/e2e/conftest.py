@@ -110,3 +110,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory, mailbox: MailBox, e2e_db_url
         reset_settings()
         reset_engines()
 
+
+
+@pytest.fixture(autouse=True)
+def _stack_env(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The suite-wide fixture gives every test its own settings; end-to-end tests share the stack's."""
+    from bot.config import reset_settings
+    from bot.db import reset_engines
+
+    for key in ("DATABASE_URL", "CERS_VAR_DIR", "SECRET_KEY", "SMTP_HOST", "SMTP_PORT", "WEB_BASE_URL", "RASA_URL"):
+        monkeypatch.setenv(key, stack.env[key])
+    reset_settings()
+    reset_engines()
+    yield
+    reset_settings()
+    reset_engines()
