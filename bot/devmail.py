@@ -73,7 +73,7 @@ def list_messages(directory: Optional[Path] = None) -> list[MailItem]:
     items: list[tuple[float, MailItem]] = []
     for path in folder.glob("*.eml"):
         try:
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            msg = email.message_from_bytes(path.read_bytes().replace(b"\r\n", b"\n"), policy=email.policy.default)
         except OSError:
             continue
         date = str(msg.get("Date", ""))
@@ -100,6 +100,7 @@ def start_server(host: Optional[str] = None, port: Optional[int] = None, directo
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     settings = get_settings()
     directory = mail_dir()
     controller = start_server(directory=directory)

@@ -31,6 +31,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _reset() -> None:
     from bot.config import reset_settings
     from bot.db import reset_engines
@@ -88,6 +98,9 @@ def _postgres_schema() -> Iterator[str]:
     engine = create_engine(base, future=True)
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        for stale in conn.execute(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test\\_run\\_%'")).scalars():
+            if not _pid_alive(int(stale.rsplit("_", 1)[1])):  # left by a run that was killed
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{stale}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     migrate(url)
     yield url
@@ -171,7 +184,8 @@ class _Collector:
         self.messages = messages
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        raw = (envelope.original_content or envelope.content).replace(b"\r\n", b"\n")
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
         self.messages.append(msg)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 

@@ -45,7 +45,8 @@ def _queue_decision_email(db: Session, request: AccessRequest, to_user: User, re
         "If you don't know this person, deny the request.\n"
     )
     mailer.queue_email(db, to_user.email, f"Access request for {facility.name} (CERS ID {facility.cers_id})", text,
-                       failure_message="Your request is saved, but I couldn't email the Lead User just now.")
+                       failure_message=("Your request is saved, but I couldn't send the notification email just now. "
+                                        "It also waits for them in the chat."))
 
 
 def get_request(db: Session, request_id: int) -> AccessRequest:
@@ -130,11 +131,15 @@ def _decider(db: Session, actor: Actor, request: AccessRequest) -> User:
     )
 
 
-def _already_decided(db: Session, request: AccessRequest) -> Conflict:
+def already_decided(db: Session, request: AccessRequest) -> Conflict:
+    """The Conflict to raise for a request that was already decided: who decided, and when."""
     who = db.get(User, request.decided_by_user_id) if request.decided_by_user_id else None
     when = as_utc(request.decided_at)
     when_text = f" on {when:%B %d, %Y at %H:%M} UTC" if when else ""
     return Conflict(f"This request was already {request.status} by {who.full_name if who else 'someone'}{when_text}.")
+
+
+_already_decided = already_decided  # older name, kept for callers
 
 
 def decide(db: Session, actor: Actor, request_id: int, grant: bool) -> AccessRequest:
@@ -142,7 +147,7 @@ def decide(db: Session, actor: Actor, request_id: int, grant: bool) -> AccessReq
     request = get_request(db, request_id)
     decider = _decider(db, actor, request)
     if request.status not in OPEN_STATUSES:
-        raise _already_decided(db, request)
+        raise already_decided(db, request)
     if decider.id == request.requester_user_id:
         raise PermissionDenied("You can't decide on your own access request.")
     status = "granted" if grant else "denied"
@@ -155,7 +160,7 @@ def decide(db: Session, actor: Actor, request_id: int, grant: bool) -> AccessReq
     ).rowcount
     db.refresh(request)
     if changed != 1:
-        raise _already_decided(db, request)
+        raise already_decided(db, request)
 
     facility = get_facility(db, request.facility_id)
     if grant:
@@ -184,7 +189,8 @@ def decide(db: Session, actor: Actor, request_id: int, grant: bool) -> AccessReq
                    f"(CERS ID {facility.cers_id}). If you think this is a mistake, please contact them or your CUPA.")
     mailer.queue_email(db, requester.email,
                        f"Your access request for {facility.name} was {status}",
-                       f"Hello {requester.full_name},\n\n{outcome}\n")
+                       f"Hello {requester.full_name},\n\n{outcome}\n",
+                       failure_message=f"The decision is saved, but I couldn't email {requester.full_name} just now.")
     return request
 
 
@@ -195,7 +201,7 @@ def decide_by_token(db: Session, token: str, grant: bool) -> AccessRequest:
     if request is None:
         raise NotFound("I can't find the access request of this link.")
     if request.status not in OPEN_STATUSES:
-        raise _already_decided(db, request)
+        raise already_decided(db, request)
     link_tokens.consume(db, token, "access_decision")
     decider = db.get(User, found.user_id)
     role = "inspector" if decider is not None and decider.is_inspector else "user"
@@ -226,5 +232,5 @@ def describe_request(request: AccessRequest) -> str:
             f"{facility.name if facility else 'a facility'} (CERS ID {facility.cers_id if facility else '?'})")
 
 
-__all__ = ["ROLE_LABELS", "decide", "decide_by_token", "get_request", "pending_for_lead", "request_access",
+__all__ = ["ROLE_LABELS", "already_decided", "decide", "decide_by_token", "get_request", "pending_for_lead", "request_access",
            "describe_request"]

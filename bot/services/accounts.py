@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot import audit, link_tokens, passwords
@@ -264,21 +264,45 @@ def _side_session(db: Session) -> Session:
     return Session(bind=engine, future=True, expire_on_commit=False)
 
 
-def _record_login_failure(db: Session, user_id: int, channel: str) -> Optional[datetime]:
-    """Count a wrong password in its own transaction; returns the lock end when this failure locked it."""
-    with _side_session(db) as side:
-        user = side.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one()
-        user.failed_logins = (user.failed_logins or 0) + 1
-        locked_until: Optional[datetime] = None
-        attempts = user.failed_logins
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            locked_until = utcnow() + LOCKOUT
-            user.locked_until = locked_until
-            user.failed_logins = 0
-        audit.record(side, Actor(user_id=None, role="anonymous", channel=channel), "user.login_failed",
-                     "user", user_id, attempts=attempts, locked=locked_until is not None)
-        side.commit()
+def _count_failure(session: Session, user: User, channel: str) -> Optional[datetime]:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    attempts = user.failed_logins
+    locked_until: Optional[datetime] = None
+    if attempts >= MAX_FAILED_LOGINS:
+        locked_until = utcnow() + LOCKOUT
+        user.locked_until = locked_until
+        user.failed_logins = 0
+    audit.record(session, Actor(user_id=None, role="anonymous", channel=channel), "user.login_failed",
+                 "user", user.id, attempts=attempts, locked=locked_until is not None)
     return locked_until
+
+
+def _has_written(db: Session) -> bool:
+    """True when the session's SQLite connection already holds the write lock (a DML ran uncommitted)."""
+    if db.get_bind().dialect.name != "sqlite":
+        return False
+    return bool(getattr(db.connection().connection, "in_transaction", False))
+
+
+def _record_login_failure(db: Session, user_id: int, channel: str) -> Optional[datetime]:
+    """Count a wrong password in its own transaction (so it survives the caller's rollback); returns the
+    lock end when this failure locked the account. If the caller's transaction already holds the locks
+    needed, the failure is recorded in it instead of waiting on itself."""
+    if not _has_written(db):
+        side = _side_session(db)
+        try:
+            if side.get_bind().dialect.name == "postgresql":
+                side.execute(text("SET LOCAL lock_timeout = '1s'"))
+            user = side.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one()
+            locked_until = _count_failure(side, user, channel)
+            side.commit()
+            return locked_until
+        except OperationalError:
+            side.rollback()
+        finally:
+            side.close()
+    user = db.get(User, user_id, populate_existing=True)
+    return _count_failure(db, user, channel)
 
 
 def _locked_message(until: datetime) -> str:
@@ -304,6 +328,8 @@ def authenticate(db: Session, email: str, password: str, *, channel: str = "web"
     locked_until = as_utc(user.locked_until)
     if locked_until and locked_until > utcnow():
         raise RateLimited(_locked_message(locked_until))
+    if not user.password_hash:
+        passwords.verify_password(_dummy_hash(), password or "")  # same time as a real check
     if not passwords.verify_password(user.password_hash, password or ""):
         user_id = user.id
         db.expire(user)
@@ -374,6 +400,3 @@ def reset_password(db: Session, token: str, password: str, *, channel: str = "we
     )
     return user
 
-
-def count_users(db: Session) -> int:
-    return int(db.execute(select(func.count(User.id))).scalar_one())

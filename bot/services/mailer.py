@@ -78,6 +78,7 @@ def send_email(to: str, subject: str, text: str) -> None:
 
 def queue_email(db: Session, to: str, subject: str, text: str, *, failure_message: str = "") -> None:
     """Send this email after `db` commits (dropped if it rolls back)."""
+    db.connection()  # make sure a transaction is open, so that its commit or rollback decides
     db.info.setdefault(OUTBOX_KEY, []).append(OutgoingEmail(to, subject, text, failure_message))
 
 

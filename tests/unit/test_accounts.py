@@ -190,9 +190,9 @@ def test_resend_activation_is_rate_limited(db: Session, smtp_server) -> None:  #
     assert "less than a minute ago" in too_soon.value.message and "spam" in too_soon.value.message
     db.rollback()
 
-    def age_tokens() -> None:
-        db.execute(update(UserToken).where(UserToken.purpose == "activate")
-                   .values(created_at=UserToken.created_at - timedelta(minutes=2)))
+    def age_tokens() -> None:  # as if every email so far was sent 2 minutes earlier
+        for token in db.execute(select(UserToken).where(UserToken.purpose == "activate")).scalars():
+            token.created_at = token.created_at - timedelta(minutes=2)
         db.commit()
 
     for _ in range(2):
@@ -226,6 +226,7 @@ def test_password_reset(db: Session, make_user, smtp_server) -> None:  # type: i
     accounts.set_password(db, token, "New7Password!")  # the same web form serves both links
     db.commit()
     assert accounts.authenticate(db, EMAIL, "New7Password!").email == EMAIL
+    db.commit()
     with pytest.raises(InvalidCredentials):
         accounts.authenticate(db, EMAIL, PASSWORD)
     db.rollback()
@@ -248,3 +249,12 @@ def test_email_failure_after_commit_keeps_the_data(db_url: str) -> None:
     assert "Your password is saved" in err.value.message and "resend" in err.value.message
     with session_scope() as db:
         assert db.get(User, started.user_id).password_hash is not None
+
+
+def test_failed_login_after_a_write_in_the_same_transaction_does_not_hang(db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user(EMAIL)
+    accounts.authenticate(db, EMAIL, PASSWORD)  # writes (audit row) and holds the locks
+    with pytest.raises(InvalidCredentials):
+        accounts.authenticate(db, EMAIL, "Wrong7Password")
+    db.commit()
+    assert [e.details["attempts"] for e in audit_rows(db, "user.login_failed")] == [1]
