@@ -78,12 +78,11 @@ def form_turns(i: int) -> List[str]:
     return [
         "/find_facility",
         f"{number}",
-        "/add_facility",
+        "/add_new_facility",
         f"Bench Test Shop {i} {uuid.uuid4().hex[:6]}",
         f"{number} Industrial Way",
         city,
         zip5,
-        "/affirm",
     ]
 
 
