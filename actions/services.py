@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db import session_scope
 from bot.errors import ServiceError
+from bot.services.mailer import MailNotSent
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -16,9 +17,21 @@ T = TypeVar("T")
 GENERIC_ERROR = "utter_service_error"
 
 
+class _Unset:
+    pass
+
+
 def _in_session(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
-    with session_scope() as db:
-        return fn(db, *args, **kwargs)
+    result: Any = _Unset
+    try:
+        with session_scope() as db:
+            result = fn(db, *args, **kwargs)
+        return result
+    except MailNotSent as exc:
+        # The write was committed; only an email failed. Keep the result so the action can go on.
+        if result is not _Unset:
+            exc.saved_result = result  # type: ignore[attr-defined]
+        raise
 
 
 async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -36,9 +49,15 @@ class Failed(Exception):
 
 
 async def call_or_tell(dispatcher: CollectingDispatcher, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`call(...)`; on a ServiceError say its message, on anything else log it and apologise; then raise Failed."""
+    """`call(...)`; when the data was saved but an email failed, say so and return the result; on another
+    ServiceError say its message, on anything else log it and apologise; then raise Failed."""
     try:
         return await call(fn, *args, **kwargs)
+    except MailNotSent as exc:
+        dispatcher.utter_message(text=exc.message)
+        if hasattr(exc, "saved_result"):
+            return exc.saved_result  # type: ignore[no-any-return]
+        raise Failed(exc.message) from exc
     except ServiceError as exc:
         dispatcher.utter_message(text=exc.message)
         raise Failed(exc.message) from exc

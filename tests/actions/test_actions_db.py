@@ -117,7 +117,9 @@ async def test_search_select_and_request_access(db: Any, domain: dict, tracker: 
     db.expire_all()
     request = db.execute(select(AccessRequest)).scalar_one()
     assert request.requester_user_id == asker.id and request.title == "Manager"
+    # no mail server in this test: the request is saved, the user is told so and told about the email
     assert "Lead User" in _texts(dispatcher)
+    assert "couldn't send" in _texts(dispatcher)
 
     dispatcher = CollectingDispatcher()
     await ActionListAccessRequests().run(dispatcher, tracker("show access requests", intent="show_access_requests",
