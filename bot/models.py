@@ -7,6 +7,7 @@ from typing import Optional
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
     Column,
     DateTime,
     ForeignKey,
@@ -144,3 +145,214 @@ class AuditEvent(Base):
     entity_type = Column(String(32), nullable=False)
     entity_id = Column(String(32), nullable=True)
     details = Column(JSON, nullable=True)
+
+
+# --- Hazardous Materials Inventory (issue 5) ----------------------------------------------------------
+
+SUBMITTAL_STATUSES = ("Draft", "Submitted", "Under Review", "Accepted", "Not Accepted")
+
+# The 18 storage container flags, in template order (cers-facts.md 1.2, columns 35-52): attribute -> header.
+STORAGE_CONTAINER_COLUMNS = {
+    "sc_above_ground_tank": "SCAboveGroundTank",
+    "sc_under_ground_tank": "SCUnderGroundTank",
+    "sc_tank_inside_building": "SCTankInsideBuilding",
+    "sc_steel_drum": "SCSteelDrum",
+    "sc_plastic_drum": "SCPlasticNonMetallicDrum",
+    "sc_can": "SCCan",
+    "sc_carboy": "SCCarboy",
+    "sc_silo": "SCSilo",
+    "sc_fiber_drum": "SCFiberDrum",
+    "sc_bag": "SCBag",
+    "sc_box": "SCBox",
+    "sc_cylinder": "SCCylinder",
+    "sc_glass_bottle": "SCGlassBottle",
+    "sc_plastic_bottle": "SCPlasticBottle",
+    "sc_tote_bin": "SCToteBin",
+    "sc_tank_wagon": "SCTankTruckTankWagon",
+    "sc_rail_car": "SCTankCarRailCar",
+    "sc_other": "SCOther",
+}
+
+
+class Submittal(Base):
+    """One year's Hazardous Materials Inventory submittal of a facility.
+
+    status: Draft | Submitted | Under Review | Accepted | Not Accepted. At most one Draft per facility
+    (partial unique index `uq_submittals_one_draft`).
+    """
+
+    __tablename__ = "submittals"
+    id = Column(Integer, primary_key=True)
+    facility_id = Column(Integer, ForeignKey("facilities.id", ondelete="CASCADE"), nullable=False, index=True)
+    year = Column(Integer, nullable=False)
+    status = Column(String(16), nullable=False, default="Draft")
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+
+    facility = relationship("Facility")
+    items = relationship(
+        "InventoryItem", back_populates="submittal", order_by="InventoryItem.position",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+
+Index(
+    "uq_submittals_one_draft", Submittal.facility_id, unique=True,
+    sqlite_where=Submittal.status == "Draft", postgresql_where=Submittal.status == "Draft",
+)
+
+
+class InventoryItem(Base):
+    """One material of the inventory: every HMI upload template field (cers-facts.md 1.2) as a typed column.
+
+    Codes as in the template: hm_type a/b/c (pure/mixture/waste), physical_state a/b/c (solid/liquid/gas),
+    units a/b/c/d (gallons/cubic feet/pounds/tons), pressure a/b/c, temperature a/b/c/d. Y/N flags are
+    booleans (NULL = not answered). Amounts are in `units`.
+    """
+
+    __tablename__ = "inventory_items"
+    id = Column(Integer, primary_key=True)
+    submittal_id = Column(Integer, ForeignKey("submittals.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False, default=0)  # order in the inventory (and in exported files)
+    chemical_id = Column(Integer, ForeignKey("chemicals.id", ondelete="SET NULL"), nullable=True)
+    location = Column(String(140), nullable=True)
+    location_confidential = Column(Boolean, nullable=True)
+    map_number = Column(String(15), nullable=True)
+    grid_number = Column(String(15), nullable=True)
+    chemical_name = Column(String(500), nullable=True)
+    trade_secret = Column(Boolean, nullable=True)
+    common_name = Column(String(500), nullable=False)
+    ehs = Column(Boolean, nullable=False, default=False)
+    cas_number = Column(String(15), nullable=True)
+    fire_class_1 = Column(Integer, nullable=True)
+    fire_class_2 = Column(Integer, nullable=True)
+    fire_class_3 = Column(Integer, nullable=True)
+    fire_class_4 = Column(Integer, nullable=True)
+    fire_class_5 = Column(Integer, nullable=True)
+    fire_class_6 = Column(Integer, nullable=True)
+    fire_class_7 = Column(Integer, nullable=True)
+    fire_class_8 = Column(Integer, nullable=True)
+    hm_type = Column(String(1), nullable=True)
+    radioactive = Column(Boolean, nullable=True)
+    curies = Column(Float, nullable=True)
+    physical_state = Column(String(1), nullable=False)
+    largest_container = Column(Float, nullable=True)
+    fhc_fire = Column(Boolean, nullable=True)
+    fhc_reactive = Column(Boolean, nullable=True)
+    fhc_pressure_release = Column(Boolean, nullable=True)
+    fhc_acute_health = Column(Boolean, nullable=True)
+    fhc_chronic_health = Column(Boolean, nullable=True)
+    ghs_hazards = Column(JSON, nullable=True)  # GHS hazard category headers answered Y (cers-facts.md 1.2 notes)
+    average_daily_amount = Column(Float, nullable=True)
+    maximum_daily_amount = Column(Float, nullable=False)
+    annual_waste_amount = Column(Float, nullable=True)
+    state_waste_code = Column(String(3), nullable=True)
+    units = Column(String(1), nullable=False)
+    days_on_site = Column(Integer, nullable=True)
+    sc_above_ground_tank = Column(Boolean, nullable=False, default=False)
+    sc_under_ground_tank = Column(Boolean, nullable=False, default=False)
+    sc_tank_inside_building = Column(Boolean, nullable=False, default=False)
+    sc_steel_drum = Column(Boolean, nullable=False, default=False)
+    sc_plastic_drum = Column(Boolean, nullable=False, default=False)
+    sc_can = Column(Boolean, nullable=False, default=False)
+    sc_carboy = Column(Boolean, nullable=False, default=False)
+    sc_silo = Column(Boolean, nullable=False, default=False)
+    sc_fiber_drum = Column(Boolean, nullable=False, default=False)
+    sc_bag = Column(Boolean, nullable=False, default=False)
+    sc_box = Column(Boolean, nullable=False, default=False)
+    sc_cylinder = Column(Boolean, nullable=False, default=False)
+    sc_glass_bottle = Column(Boolean, nullable=False, default=False)
+    sc_plastic_bottle = Column(Boolean, nullable=False, default=False)
+    sc_tote_bin = Column(Boolean, nullable=False, default=False)
+    sc_tank_wagon = Column(Boolean, nullable=False, default=False)
+    sc_rail_car = Column(Boolean, nullable=False, default=False)
+    sc_other = Column(Boolean, nullable=False, default=False)
+    other_container = Column(String(30), nullable=True)
+    pressure = Column(String(1), nullable=True)
+    temperature = Column(String(1), nullable=True)
+    comments = Column(String(1000), nullable=True)  # ChemicalDescriptionComment
+    additional_components = Column(String(2000), nullable=True)  # AdditionalMixtureComponents
+    ccl_id = Column(String(50), nullable=True)
+    epa_srs_number = Column(String(50), nullable=True)
+    dot_hazard_class = Column(String(4), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    submittal = relationship("Submittal", back_populates="items")
+    chemical = relationship("Chemical")
+    components = relationship(
+        "InventoryComponent", back_populates="item", order_by="InventoryComponent.position",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+
+class InventoryComponent(Base):
+    """A hazardous component of a mixture or waste (HC1..HCn of the template): position 1..n."""
+
+    __tablename__ = "inventory_components"
+    __table_args__ = (UniqueConstraint("item_id", "position", name="uq_inventory_components_item_position"),)
+    id = Column(Integer, primary_key=True)
+    item_id = Column(Integer, ForeignKey("inventory_items.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    percent = Column(Float, nullable=True)  # % by weight, 0.01-100.00
+    name = Column(String(500), nullable=True)
+    ehs = Column(Boolean, nullable=True)
+    cas = Column(String(15), nullable=True)
+
+    item = relationship("InventoryItem", back_populates="components")
+
+
+class Chemical(Base):
+    """The chemical library: pure substances (ChEDL `chemicals` package) and curated products/mixtures.
+
+    key: stable identity for rebuilds ("cas:67-64-1", "product:diesel"). kind: pure | mixture | product.
+    source: chedl | curated. physical_state a/b/c at 20 C (NULL = unknown). tpq_lb: EHS Threshold Planning
+    Quantity in pounds. threshold_rule: a special reporting threshold (lube_oil | co2 | asphyxiant | propane).
+    fire_classes: suggested fire code hazard class codes (1-39).
+    """
+
+    __tablename__ = "chemicals"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(64), nullable=False, unique=True)
+    name = Column(String(500), nullable=False)
+    cas = Column(String(15), nullable=True, index=True)
+    formula = Column(String(100), nullable=True)
+    physical_state = Column(String(1), nullable=True)
+    ehs = Column(Boolean, nullable=False, default=False)
+    tpq_lb = Column(Float, nullable=True)
+    kind = Column(String(8), nullable=False, default="pure")
+    source = Column(String(16), nullable=False)
+    threshold_rule = Column(String(16), nullable=True)
+    fire_classes = Column(JSON, nullable=True)
+    notes = Column(Text, nullable=True)
+
+    synonyms = relationship("ChemicalSynonym", back_populates="chemical", cascade="all, delete-orphan",
+                            passive_deletes=True)
+    components = relationship("ChemicalComponent", back_populates="chemical", order_by="ChemicalComponent.position",
+                              cascade="all, delete-orphan", passive_deletes=True)
+
+
+class ChemicalSynonym(Base):
+    """Another name of a library chemical, normalized (bot.chemicals.normalize.normalize_name)."""
+
+    __tablename__ = "chemical_synonyms"
+    id = Column(Integer, primary_key=True)
+    chemical_id = Column(Integer, ForeignKey("chemicals.id", ondelete="CASCADE"), nullable=False, index=True)
+    synonym = Column(String(200), nullable=False, index=True)
+
+    chemical = relationship("Chemical", back_populates="synonyms")
+
+
+class ChemicalComponent(Base):
+    """A hazardous component of a curated mixture/product (percent = the highest of the usual range)."""
+
+    __tablename__ = "chemical_components"
+    id = Column(Integer, primary_key=True)
+    chemical_id = Column(Integer, ForeignKey("chemicals.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    name = Column(String(500), nullable=False)
+    cas = Column(String(15), nullable=True)
+    percent = Column(Float, nullable=True)
+    ehs = Column(Boolean, nullable=False, default=False)
+
+    chemical = relationship("Chemical", back_populates="components")

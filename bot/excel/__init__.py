@@ -1,0 +1,1 @@
+"""The CERS Hazardous Materials Inventory upload template (.xlsx): import and export."""

@@ -1,0 +1,1 @@
+"""Hazardous Materials Inventory: codes of the CERS template, submittals, thresholds."""
