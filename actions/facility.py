@@ -272,6 +272,12 @@ async def _create(dispatcher: CollectingDispatcher, tracker: Tracker, ident: Any
     return [SlotSet(s, None) for s in _NEW_FACILITY_SLOTS] + [SlotSet("pending_question", None)]
 
 
+def _search_first(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """A new facility is only added after a search showed it isn't in CERS yet."""
+    dispatcher.utter_message(text="Let's make sure it isn't already in CERS first.")
+    return [FollowupAction("facility_search_form")]
+
+
 class ActionCheckNewFacility(Action):
     """After the new-facility form: warn about an existing facility at that address, else create it."""
 
@@ -283,8 +289,7 @@ class ActionCheckNewFacility(Action):
         if ident is None:
             return []
         if not tracker.get_slot("facility_search_done"):
-            dispatcher.utter_message(text="Let's make sure it isn't already in CERS first.")
-            return [FollowupAction("facility_search_form")]
+            return _search_first(dispatcher)
         name, street, city, zip5 = (tracker.get_slot(s) for s in _NEW_FACILITY_SLOTS)
         if not (name and street and city and zip5):
             return []
@@ -321,8 +326,7 @@ class ActionCreateFacility(Action):
         if ident is None:
             return []
         if not tracker.get_slot("facility_search_done"):
-            dispatcher.utter_message(text="Let's make sure it isn't already in CERS first.")
-            return [FollowupAction("facility_search_form")]
+            return _search_first(dispatcher)
         if not all(tracker.get_slot(s) for s in _NEW_FACILITY_SLOTS):
             dispatcher.utter_message(
                 text="There's no new facility waiting to be added. Say \"add a new facility\" to start one.")
