@@ -1,0 +1,300 @@
+"""Score a trained Rasa model on a held-out NLU set: intents, and entities from every extractor.
+
+Run: `python -m bot.nlp.evaluate [--model models/cers.tar.gz] [--data tests/nlu/heldout.yml] [--quiet]`.
+Prints intent accuracy, a per-intent table, the misclassified messages, and entity precision/recall/F1 per
+entity type. Unlike `rasa test nlu` this scores what the running assistant sees, including entities from
+SpacyEntityExtractor and RegexEntityExtractor. A prediction of `nlu_fallback` counts as a miss.
+Rasa is imported only inside the functions that need it (it is slow to import).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from bot.config import REPO_ROOT
+
+DEFAULT_MODEL = REPO_ROOT / "models" / "cers.tar.gz"
+DEFAULT_DATA = REPO_ROOT / "tests" / "nlu" / "heldout.yml"
+Span = tuple[str, int, int]  # (entity type, start, end)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One held-out message with its gold intent and entity spans."""
+
+    text: str
+    intent: str
+    entities: frozenset[Span]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the model returned for one message."""
+
+    intent: str
+    confidence: float
+    entities: frozenset[Span]
+    extractors: tuple[tuple[Span, str], ...] = ()
+    ranking: tuple[tuple[str, float], ...] = ()  # classifier's ranking without nlu_fallback
+
+    @property
+    def top_intent(self) -> tuple[str, float]:
+        """The best intent before the FallbackClassifier stepped in."""
+        return self.ranking[0] if self.ranking else (self.intent, self.confidence)
+
+
+@dataclass
+class Scores:
+    """Precision, recall and F1 from true positives, false positives and false negatives."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    """Everything the evaluation measured."""
+
+    examples: list[Example]
+    predictions: list[Prediction]
+    intents: dict[str, Scores] = field(default_factory=dict)
+    entities: dict[str, Scores] = field(default_factory=dict)
+    extractors_by_entity: dict[str, Counter] = field(default_factory=dict)
+
+    @property
+    def intent_accuracy(self) -> float:
+        hits = sum(e.intent == p.intent for e, p in zip(self.examples, self.predictions))
+        return hits / len(self.examples) if self.examples else 0.0
+
+    @property
+    def fallback_rate(self) -> float:
+        n = sum(p.intent == "nlu_fallback" for p in self.predictions)
+        return n / len(self.predictions) if self.predictions else 0.0
+
+    @property
+    def entity_micro(self) -> Scores:
+        total = Scores()
+        for s in self.entities.values():
+            total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+        return total
+
+    def accuracy_at(self, threshold: float, ambiguity: float) -> tuple[float, float]:
+        """(accuracy, fallback rate) had the FallbackClassifier used these settings."""
+        hits = falls = 0
+        for ex, pred in zip(self.examples, self.predictions):
+            ranking = pred.ranking or ((pred.intent, pred.confidence),)
+            top, conf = ranking[0]
+            second = ranking[1][1] if len(ranking) > 1 else 0.0
+            if conf < threshold or conf - second < ambiguity:
+                falls += 1
+            elif top == ex.intent:
+                hits += 1
+        n = len(self.examples) or 1
+        return hits / n, falls / n
+
+    def misclassified(self) -> list[tuple[Example, Prediction]]:
+        return [(e, p) for e, p in zip(self.examples, self.predictions) if e.intent != p.intent]
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Read a Rasa NLU yml file (intents with [entity](type) annotations)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    out = []
+    for msg in data.intent_examples:
+        spans = frozenset((e["entity"], int(e["start"]), int(e["end"])) for e in msg.get("entities") or [])
+        out.append(Example(text=msg.get("text"), intent=msg.get("intent"), entities=spans))
+    return out
+
+
+def _to_prediction(parsed: dict[str, Any]) -> Prediction:
+    intent = parsed.get("intent") or {}
+    spans: dict[Span, str] = {}
+    for ent in parsed.get("entities") or []:
+        if ent.get("start") is None or ent.get("end") is None:
+            continue
+        span = (str(ent["entity"]), int(ent["start"]), int(ent["end"]))
+        spans.setdefault(span, str(ent.get("extractor") or "?"))
+    ranking = tuple(
+        (str(r.get("name")), float(r.get("confidence") or 0.0))
+        for r in parsed.get("intent_ranking") or []
+        if r.get("name") != "nlu_fallback"
+    )
+    return Prediction(
+        intent=str(intent.get("name") or ""),
+        confidence=float(intent.get("confidence") or 0.0),
+        entities=frozenset(spans),
+        extractors=tuple(spans.items()),
+        ranking=ranking,
+    )
+
+
+async def _predict_all(model: Path, texts: list[str]) -> list[Prediction]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [_to_prediction(await agent.parse_message(text)) for text in texts]
+
+
+def predict(model: Path, texts: list[str]) -> list[Prediction]:
+    """Parse every text with the model's NLU pipeline (all extractors, FallbackClassifier included)."""
+    return asyncio.run(_predict_all(model, texts))
+
+
+def score(examples: list[Example], predictions: list[Prediction]) -> Report:
+    """Per-intent and per-entity-type scores."""
+    report = Report(examples=examples, predictions=predictions)
+    intents: dict[str, Scores] = defaultdict(Scores)
+    entities: dict[str, Scores] = defaultdict(Scores)
+    extractors: dict[str, Counter] = defaultdict(Counter)
+    for ex, pred in zip(examples, predictions):
+        if ex.intent == pred.intent:
+            intents[ex.intent].tp += 1
+        else:
+            intents[ex.intent].fn += 1
+            intents[pred.intent].fp += 1
+        for span in ex.entities & pred.entities:
+            entities[span[0]].tp += 1
+        for span in pred.entities - ex.entities:
+            entities[span[0]].fp += 1
+        for span in ex.entities - pred.entities:
+            entities[span[0]].fn += 1
+        for span, extractor in pred.extractors:
+            extractors[span[0]][extractor] += 1
+    report.intents = dict(intents)
+    report.entities = dict(entities)
+    report.extractors_by_entity = dict(extractors)
+    return report
+
+
+def evaluate(model: Path = DEFAULT_MODEL, data: Path = DEFAULT_DATA) -> Report:
+    """Load the held-out set and the model, predict, score."""
+    examples = load_examples(data)
+    return score(examples, predict(model, [e.text for e in examples]))
+
+
+def _fmt_spans(text: str, spans: Iterable[Span]) -> str:
+    return ", ".join(f"{t}={text[s:e]!r}" for t, s, e in sorted(spans, key=lambda x: x[1])) or "-"
+
+
+def format_report(report: Report, show_misses: bool = True) -> str:
+    """The report as plain text."""
+    gold_counts = Counter(e.intent for e in report.examples)
+    lines = [
+        f"Held-out messages: {len(report.examples)}",
+        f"Intent accuracy:   {report.intent_accuracy:.3f}  (nlu_fallback on {report.fallback_rate:.1%} of messages)",
+        "",
+        f"{'intent':<24}{'support':>8}{'prec':>7}{'recall':>8}{'f1':>7}",
+    ]
+    for name in sorted(set(gold_counts) | set(report.intents)):
+        s = report.intents.get(name, Scores())
+        lines.append(f"{name:<24}{gold_counts.get(name, 0):>8}{s.precision:>7.2f}{s.recall:>8.2f}{s.f1:>7.2f}")
+    misses = report.misclassified()
+    if show_misses:
+        lines += ["", f"Misclassified ({len(misses)}):"]
+        for ex, pred in sorted(misses, key=lambda m: m[0].intent):
+            note = ""
+            if pred.intent == "nlu_fallback":
+                note = " (top: {} {:.2f})".format(*pred.top_intent)
+            lines.append(f"  [{ex.intent} -> {pred.intent} {pred.confidence:.2f}{note}] {ex.text}")
+    lines += ["", f"{'entity':<24}{'gold':>6}{'pred':>6}{'prec':>7}{'recall':>8}{'f1':>7}  extractors"]
+    for name in sorted(report.entities):
+        s = report.entities[name]
+        ext = ", ".join(f"{k}:{v}" for k, v in report.extractors_by_entity.get(name, Counter()).most_common())
+        lines.append(f"{name:<24}{s.tp + s.fn:>6}{s.tp + s.fp:>6}{s.precision:>7.2f}{s.recall:>8.2f}{s.f1:>7.2f}  {ext}")
+    m = report.entity_micro
+    lines.append(f"{'(all, micro)':<24}{m.tp + m.fn:>6}{m.tp + m.fp:>6}{m.precision:>7.2f}{m.recall:>8.2f}{m.f1:>7.2f}")
+    if show_misses:
+        lines += ["", "FallbackClassifier settings (threshold/ambiguity -> accuracy, fallback rate):"]
+        for threshold in (0.3, 0.4, 0.5, 0.6):
+            cells = []
+            for ambiguity in (0.0, 0.05, 0.1):
+                acc, falls = report.accuracy_at(threshold, ambiguity)
+                cells.append(f"{threshold:.1f}/{ambiguity:.2f}: {acc:.3f} {falls:.1%}")
+            lines.append("  " + "   ".join(cells))
+    entity_errors = [(e, p) for e, p in zip(report.examples, report.predictions) if e.entities != p.entities]
+    if show_misses and entity_errors:
+        lines += ["", f"Entity errors ({len(entity_errors)}):"]
+        for ex, pred in entity_errors:
+            lines.append(f"  {ex.text!r}\n      gold: {_fmt_spans(ex.text, ex.entities)}"
+                         f"\n      got:  {_fmt_spans(ex.text, pred.entities)}")
+    return "\n".join(lines)
+
+
+def summary(report: Report) -> dict[str, Any]:
+    """The headline figures, for machines (tests, CI)."""
+    micro = report.entity_micro
+    return {
+        "messages": len(report.examples),
+        "intent_accuracy": round(report.intent_accuracy, 4),
+        "fallback_rate": round(report.fallback_rate, 4),
+        "entity_precision": round(micro.precision, 4),
+        "entity_recall": round(micro.recall, 4),
+        "entity_f1": round(micro.f1, 4),
+        "entities": {k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4), "f1": round(v.f1, 4)}
+                     for k, v in sorted(report.entities.items())},
+        "misclassified": [{"text": e.text, "gold": e.intent, "predicted": p.intent} for e, p in report.misclassified()],
+    }
+
+
+def _quiet_rasa() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("LOG_LEVEL_LIBRARIES", "ERROR")
+    logging.basicConfig(level=logging.ERROR)
+    for name in ("rasa", "tensorflow", "absl", "sanic"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        import structlog
+
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))
+    except ImportError:  # pragma: no cover - rasa depends on structlog
+        pass
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="trained model (.tar.gz)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="held-out NLU yml")
+    parser.add_argument("--quiet", action="store_true", help="scores only, no list of misses")
+    parser.add_argument("--json", type=Path, help="also write the summary scores to this JSON file")
+    args = parser.parse_args(argv)
+    for path, what in ((args.model, "model"), (args.data, "data")):
+        if not path.is_file():
+            print(f"No {what} file at {path}. Train a model first (rasa train) or pass --{what}.", file=sys.stderr)
+            return 2
+    _quiet_rasa()
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    report = evaluate(args.model, args.data)
+    print(format_report(report, show_misses=not args.quiet))
+    if args.json:
+        args.json.write_text(json.dumps(summary(report), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
