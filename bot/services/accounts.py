@@ -212,6 +212,13 @@ def _check_email_rate(db: Session, user_id: int, purpose: str) -> None:
         )
     if times and (now - times[-1]).total_seconds() < MIN_SECONDS_BETWEEN_EMAILS:
         seconds = max(1, math.ceil(MIN_SECONDS_BETWEEN_EMAILS - (now - times[-1]).total_seconds()))
+        if purpose == "set_password":
+            # the newest set-password link may have been shown in the chat, not emailed
+            raise RateLimited(
+                "The activation email is sent as soon as you choose your password: use the password form "
+                "(or link) I gave you a moment ago. If you closed it, ask me again in "
+                f"{seconds} seconds and I'll email you a new link."
+            )
         raise RateLimited(
             "I sent the email less than a minute ago; emails can take a minute or two to arrive. "
             f"Please check your spam folder, and ask again in {seconds} seconds if it still isn't there."

@@ -258,3 +258,22 @@ def test_failed_login_after_a_write_in_the_same_transaction_does_not_hang(db: Se
         accounts.authenticate(db, EMAIL, "Wrong7Password")
     db.commit()
     assert [e.details["attempts"] for e in audit_rows(db, "user.login_failed")] == [1]
+
+
+def test_resend_before_the_password_is_chosen_points_to_the_password_form(db: Session, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    """Right after sign-up the set-password link was shown in the chat, not emailed: say so, send nothing."""
+    _signup(db)
+    db.commit()
+    with pytest.raises(RateLimited) as too_soon:
+        accounts.resend_activation(db, EMAIL)
+    assert "as soon as you choose your password" in too_soon.value.message
+    assert "I sent the email" not in too_soon.value.message
+    db.rollback()
+    assert smtp_server.to(EMAIL) == []
+    for token in db.execute(select(UserToken).where(UserToken.purpose == "set_password")).scalars():
+        token.created_at = token.created_at - timedelta(minutes=2)
+    db.commit()
+    accounts.resend_activation(db, EMAIL)  # later: a new set-password link by email
+    db.commit()
+    mail = smtp_server.to(EMAIL)
+    assert len(mail) == 1 and "/account/password?token=" in mail[0].get_content()
