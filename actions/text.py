@@ -54,11 +54,11 @@ class FacilityQuery:
     city: Optional[str] = None
 
 
-def _entity(entities: list[dict[str, Any]], name: str) -> Optional[str]:
-    for ent in entities or []:
-        if ent.get("entity") == name and ent.get("value"):
-            return str(ent["value"])
-    return None
+def _entity(entities: list[dict[str, Any]], name: str, *, last: bool = False) -> Optional[str]:
+    found = [str(ent["value"]) for ent in entities or [] if ent.get("entity") == name and ent.get("value")]
+    if not found:
+        return None
+    return found[-1] if last else found[0]
 
 
 def parse_facility_query(text: str, entities: Optional[list[dict[str, Any]]] = None) -> Optional[FacilityQuery]:
@@ -89,7 +89,7 @@ def parse_facility_query(text: str, entities: Optional[list[dict[str, Any]]] = N
             return None
         return FacilityQuery("address", number, city=_entity(entities, "city"))
     number, rest = match.group(1), match.group(2).strip()
-    city = _entity(entities, "city")
+    city = _entity(entities, "city", last=True)  # the city ends an address; "Camino" in "camino del rio" is a street
     street = rest
     if city:
         street = re.sub(rf"[\s,]*(?:\bin\b)?[\s,]*{re.escape(city)}\b.*$", "", street, flags=re.IGNORECASE)

@@ -113,8 +113,9 @@ def search_by_address(
     city: Optional[str] = None,
     limit: int = 10,
 ) -> list[Facility]:
-    """Facilities whose street number is exactly `street_number`, optionally narrowed by street-name words
-    (case-insensitive, "Avenue" = "Ave") and by city; ordered by name."""
+    """Facilities whose street number is exactly `street_number`, narrowed by street-name words
+    (case-insensitive, "Avenue" = "Ave") and by city, ordered by name; when those words match nothing,
+    every facility at that street number, the closest to the words given first."""
     number = (street_number or "").strip().upper()
     if not re.fullmatch(r"\d+[A-Z]?(?:-\d+[A-Z]?)?", number):
         raise ValidationError(
@@ -122,6 +123,29 @@ def search_by_address(
             "address, like 1234 for 1234 W Shaw Ave.",
             field="street_number",
         )
+    found = _search_strict(db, number, street, city, limit)
+    if found or not ((street and street.strip()) or (city and city.strip())):
+        return found
+    return _search_relaxed(db, number, street, city, limit)
+
+
+def _search_relaxed(db: Session, number: str, street: Optional[str], city: Optional[str], limit: int) -> list[Facility]:
+    """Nothing matched every word given: people misspell streets and mix street words with the city
+    ("2345 camino del rio s mojave"), so show the facilities at that street number, closest first."""
+    candidates = db.execute(select(Facility).where(Facility.street_number == number).limit(500)).scalars().all()
+    wanted = set(_words(street or "")) - {number.lower()} - _DIRECTIONS - set(_SUFFIXES)
+    canonical = (geo.normalize_city(city) if city else None) or " ".join((city or "").split())
+
+    def score(f: Facility) -> tuple[float, str, str]:
+        have = set(_words(f.street)) | set(_words(f.city))
+        overlap = len(wanted & have) / len(wanted) if wanted else 0.0
+        same_city = 1.0 if canonical and f.city.lower() == canonical.lower() else 0.0
+        return (-(overlap + same_city), f.name, f.cers_id)
+
+    return sorted(candidates, key=score)[: max(1, min(int(limit), 100))]
+
+
+def _search_strict(db: Session, number: str, street: Optional[str], city: Optional[str], limit: int) -> list[Facility]:
     stmt = select(Facility).where(Facility.street_number == number)
     if street and street.strip():
         words = _words(street)

@@ -134,3 +134,25 @@ async def test_new_facility_form_refused_before_a_search(domain: dict[str, Any],
                            active_loop="new_facility_form")
     events = await ValidateNewFacilityForm().run(dispatcher, tracker, domain)
     assert _slots(events) == {"requested_slot": None}
+
+
+@pytest.mark.parametrize(
+    "text, entities, expected",
+    [
+        ("we're at 98765 Harbor Blvd", [], ("address", "98765", "Harbor Blvd", None)),
+        ("10234567", [], ("cers_id", "10234567", None, None)),
+        ("it's 1023 4567", [], ("cers_id", "10234567", None, None)),
+        ("CERS ID 10-234-567", [], ("cers_id", "10234567", None, None)),
+        ("10234x67", [], ("cers_id", "10234x67", None, None)),
+        ("1234 w shaw ave in fresno", [], ("address", "1234", "w shaw ave", "fresno")),
+        # the spaCy ruler also tags "Camino" (a CA town) inside the street name: the city is the last one
+        ("its at 2345 camino del rio s mojave",
+         [{"entity": "city", "value": "Camino"}, {"entity": "city", "value": "Mojave"}],
+         ("address", "2345", "camino del rio s", "Mojave")),
+    ],
+)
+def test_facility_query_parsing(text: str, entities: list, expected: tuple) -> None:
+    from actions.text import parse_facility_query
+
+    q = parse_facility_query(text, entities)
+    assert q is not None and (q.kind, q.value, q.street, q.city) == expected

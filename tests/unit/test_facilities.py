@@ -133,7 +133,11 @@ def test_search(db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
     assert facilities.search_by_address(db, "1234", street="West Shaw") == [shaw]
     assert facilities.search_by_address(db, "1234", street="1234 BLACKSTONE") == [blackstone]
     assert facilities.search_by_address(db, "1234", city="los angeles") == [la]
-    assert facilities.search_by_address(db, "1234", city="Fresno", street="Main") == []
+    # nothing matches every word: all facilities at that number, the closest to the words first
+    assert facilities.search_by_address(db, "1234", street="shaw av", city="Clovis") == [shaw, la, blackstone]
+    assert facilities.search_by_address(db, "1234", street="blackstone", city="Fresno")[0] == blackstone
+    assert facilities.search_by_address(db, "1234", street="camino del rio s") == [la, blackstone, shaw]
+    assert facilities.search_by_address(db, "98765", street="Harbor Blvd", city="Oxnard") == []
     assert facilities.search_by_address(db, "1234", limit=2) == [la, blackstone]
     assert facilities.search_by_address(db, "99") == []
     with pytest.raises(ValidationError) as err:
