@@ -7,6 +7,7 @@ from typing import Optional
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     Float,
     Column,
     DateTime,
@@ -356,3 +357,193 @@ class ChemicalComponent(Base):
     ehs = Column(Boolean, nullable=False, default=False)
 
     chemical = relationship("Chemical", back_populates="components")
+
+
+# --- Facility Information: Business Activities and Owner/Operator Identification (issue 4) -------------
+
+# Business Activities Y/N questions (cers-facts.md section 2): attribute -> CERS XML tag, in form order.
+BUSINESS_ACTIVITY_COLUMNS = {
+    "hm_on_site": "HMOnSite",
+    "calarp_regulated_substances": "CalARPRegulatedSubstances",
+    "own_or_operate_ust": "OwnOrOperateUST",
+    "own_or_operate_apst": "OwnOrOperateAPST",
+    "hw_generator": "HWGenerator",
+    "recycle": "Recycle",
+    "onsite_hw_treatment": "OnsiteHWTreatment",
+    "financial_assurance": "FinancialAssurance",
+    "rw_consolidation_site": "RWConsolidationSite",
+    "hw_tank_closure": "HWTankClosure",
+    "rcra_large_quantity_generator": "RCRALargeQuantityGenerator",
+    "hhw_collection": "HHWCollection",
+}
+
+
+class BusinessActivities(Base):
+    """The Business Activities page of a submittal: one nullable boolean per Y/N question (NULL = not
+    answered yet; see BUSINESS_ACTIVITY_COLUMNS for the CERS tags), the EPA ID and the comments."""
+
+    __tablename__ = "business_activities"
+    id = Column(Integer, primary_key=True)
+    submittal_id = Column(Integer, ForeignKey("submittals.id", ondelete="CASCADE"), nullable=False, unique=True)
+    hm_on_site = Column(Boolean, nullable=True)
+    calarp_regulated_substances = Column(Boolean, nullable=True)
+    own_or_operate_ust = Column(Boolean, nullable=True)
+    own_or_operate_apst = Column(Boolean, nullable=True)
+    hw_generator = Column(Boolean, nullable=True)
+    recycle = Column(Boolean, nullable=True)
+    onsite_hw_treatment = Column(Boolean, nullable=True)
+    financial_assurance = Column(Boolean, nullable=True)
+    rw_consolidation_site = Column(Boolean, nullable=True)
+    hw_tank_closure = Column(Boolean, nullable=True)
+    rcra_large_quantity_generator = Column(Boolean, nullable=True)
+    hhw_collection = Column(Boolean, nullable=True)
+    epa_id = Column(String(12), nullable=True)  # EPAID
+    comments = Column(String(1000), nullable=True)  # Comments
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    updated_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+
+    submittal = relationship("Submittal")
+
+
+# Owner/Operator Identification fields (cers-facts.md section 3): attribute -> CERS tag, in template order.
+OWNER_OPERATOR_COLUMNS = {
+    "business_name": "BusinessName",
+    "beginning_date": "BeginningDate",
+    "ending_date": "EndingDate",
+    "phone": "Phone",
+    "fax": "Fax",
+    "dun_and_bradstreet": "DunAndBradstreet",
+    "sic_code": "SICCode",
+    "naics_code": "NAICSCode",
+    "mailing_address": "MailingAddress",
+    "mailing_city": "MailingAddressCity",
+    "mailing_state": "MailingAddressState",
+    "mailing_zip": "MailingAddressZipCode",
+    "operator_name": "OperatorName",
+    "operator_phone": "OperatorPhone",
+    "owner_name": "OwnerName",
+    "owner_phone": "OwnerPhone",
+    "owner_mail_address": "OwnerMailAddress",
+    "owner_city": "OwnerCity",
+    "owner_state": "OwnerState",
+    "owner_zip": "OwnerZipCode",
+    "owner_country": "OwnerCountry",
+    "econtact_name": "EContactName",
+    "econtact_phone": "EContactPhone",
+    "econtact_mail_address": "EContactMailingAddress",
+    "econtact_email": "EContactEmailAddress",
+    "econtact_city": "EContactCity",
+    "econtact_state": "EContactState",
+    "econtact_zip": "EContactZipCode",
+    "econtact_country": "EContactCountry",
+    "pec_name": "PECName",
+    "pec_title": "PECTitle",
+    "pec_business_phone": "PECBusinessPhone",
+    "pec_24hr_phone": "PEC24HrPhone",
+    "pec_pager": "PECPager",
+    "sec_name": "SECName",
+    "sec_title": "SECTitle",
+    "sec_business_phone": "SECBusinessPhone",
+    "sec_24hr_phone": "SEC24HrPhone",
+    "sec_pager": "SECPager",
+    "al_collected_information": "ALCollectedInformation",
+    "identification_signed_date": "IdentificationSignedDate",
+    "document_preparer_name": "DocumentPreparerName",
+    "identification_signer_name": "IdentificationSignerName",
+    "identification_signer_title": "IdentificationSignerTitle",
+    "billing_contact_name": "BillingContactName",
+    "billing_contact_phone": "BillingContactPhone",
+    "billing_contact_email": "BillingContactEmail",
+    "billing_address": "BillingAddress",
+    "billing_city": "BillingAddressCity",
+    "billing_state": "BillingAddressState",
+    "billing_zip": "BillingAddressZipCode",
+    "billing_country": "BillingAddressCountry",
+    "assessor_parcel_number": "AssessorParcelNumber",
+    "number_of_employees": "NumberOfEmployees",
+    "property_owner_name": "PropertyOwnerName",
+    "property_owner_phone": "PropertyOwnerPhone",
+    "property_owner_mailing_address": "PropertyOwnerMailingAddress",
+    "property_owner_city": "PropertyOwnerCity",
+    "property_owner_state": "PropertyOwnerState",
+    "property_owner_zip": "PropertyOwnerZipCode",
+    "property_owner_country": "PropertyOwnerCountry",
+}
+
+
+class OwnerOperator(Base):
+    """The Business Owner/Operator Identification page of a submittal, one column per form field (see
+    OWNER_OPERATOR_COLUMNS for the CERS tags; NULL = not given). Phones are stored as "(559) 555-0123",
+    states as 2-letter codes, dates as dates. `skipped`: keys of optional fields the user chose to leave empty."""
+
+    __tablename__ = "owner_operator"
+    id = Column(Integer, primary_key=True)
+    submittal_id = Column(Integer, ForeignKey("submittals.id", ondelete="CASCADE"), nullable=False, unique=True)
+    business_name = Column(String(70), nullable=True)
+    beginning_date = Column(Date, nullable=True)
+    ending_date = Column(Date, nullable=True)
+    phone = Column(String(25), nullable=True)
+    fax = Column(String(25), nullable=True)
+    dun_and_bradstreet = Column(String(9), nullable=True)
+    sic_code = Column(String(4), nullable=True)
+    naics_code = Column(String(6), nullable=True)
+    mailing_address = Column(String(100), nullable=True)
+    mailing_city = Column(String(60), nullable=True)
+    mailing_state = Column(String(2), nullable=True)
+    mailing_zip = Column(String(10), nullable=True)
+    operator_name = Column(String(80), nullable=True)
+    operator_phone = Column(String(25), nullable=True)
+    owner_name = Column(String(80), nullable=True)
+    owner_phone = Column(String(25), nullable=True)
+    owner_mail_address = Column(String(100), nullable=True)
+    owner_city = Column(String(60), nullable=True)
+    owner_state = Column(String(2), nullable=True)
+    owner_zip = Column(String(10), nullable=True)
+    owner_country = Column(String(50), nullable=True)
+    econtact_name = Column(String(80), nullable=True)
+    econtact_phone = Column(String(25), nullable=True)
+    econtact_mail_address = Column(String(100), nullable=True)
+    econtact_email = Column(String(100), nullable=True)
+    econtact_city = Column(String(60), nullable=True)
+    econtact_state = Column(String(2), nullable=True)
+    econtact_zip = Column(String(10), nullable=True)
+    econtact_country = Column(String(50), nullable=True)
+    pec_name = Column(String(80), nullable=True)
+    pec_title = Column(String(60), nullable=True)
+    pec_business_phone = Column(String(25), nullable=True)
+    pec_24hr_phone = Column(String(25), nullable=True)
+    pec_pager = Column(String(25), nullable=True)
+    sec_name = Column(String(80), nullable=True)
+    sec_title = Column(String(60), nullable=True)
+    sec_business_phone = Column(String(25), nullable=True)
+    sec_24hr_phone = Column(String(25), nullable=True)
+    sec_pager = Column(String(25), nullable=True)
+    al_collected_information = Column(String(255), nullable=True)
+    identification_signed_date = Column(Date, nullable=True)
+    document_preparer_name = Column(String(80), nullable=True)
+    identification_signer_name = Column(String(80), nullable=True)
+    identification_signer_title = Column(String(60), nullable=True)
+    billing_contact_name = Column(String(80), nullable=True)
+    billing_contact_phone = Column(String(25), nullable=True)
+    billing_contact_email = Column(String(100), nullable=True)
+    billing_address = Column(String(100), nullable=True)
+    billing_city = Column(String(60), nullable=True)
+    billing_state = Column(String(2), nullable=True)
+    billing_zip = Column(String(10), nullable=True)
+    billing_country = Column(String(50), nullable=True)
+    assessor_parcel_number = Column(String(15), nullable=True)
+    number_of_employees = Column(Integer, nullable=True)
+    property_owner_name = Column(String(80), nullable=True)
+    property_owner_phone = Column(String(25), nullable=True)
+    property_owner_mailing_address = Column(String(100), nullable=True)
+    property_owner_city = Column(String(60), nullable=True)
+    property_owner_state = Column(String(2), nullable=True)
+    property_owner_zip = Column(String(10), nullable=True)
+    property_owner_country = Column(String(50), nullable=True)
+    skipped = Column(JSON, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    updated_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+
+    submittal = relationship("Submittal")
