@@ -22,12 +22,9 @@ class ValidateAccessRequestForm(BaseFormValidator):
     def name(self) -> str:
         return "validate_access_request_form"
 
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[str]:
-        if not current_identity(tracker).is_verified or not tracker.get_slot("facility_cers_id"):
-            return []  # action_submit_access_request explains what comes first
-        return domain_slots
+    def may_ask(self, tracker: Tracker) -> bool:
+        # action_submit_access_request explains what comes first
+        return current_identity(tracker).is_verified and bool(tracker.get_slot("facility_cers_id"))
 
     def validate_access_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -30,13 +30,9 @@ class ValidateSignupForm(BaseFormValidator):
     def name(self) -> str:
         return "validate_signup_form"
 
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[str]:
+    def may_ask(self, tracker: Tracker) -> bool:
         # Signing up is for anonymous visitors only; action_submit_signup explains otherwise.
-        if not current_identity(tracker).is_anonymous:
-            return []
-        return domain_slots
+        return current_identity(tracker).is_anonymous
 
     def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

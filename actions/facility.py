@@ -36,10 +36,8 @@ class ValidateFacilitySearchForm(BaseFormValidator):
     def name(self) -> str:
         return "validate_facility_search_form"
 
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[str]:
-        return domain_slots if current_identity(tracker).is_verified else []
+    def may_ask(self, tracker: Tracker) -> bool:
+        return current_identity(tracker).is_verified
 
     def validate_facility_query(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -199,12 +197,9 @@ class ValidateNewFacilityForm(BaseFormValidator):
     def name(self) -> str:
         return "validate_new_facility_form"
 
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[str]:
-        if not current_identity(tracker).is_verified or not tracker.get_slot("facility_search_done"):
-            return []  # action_check_new_facility explains what comes first
-        return domain_slots
+    def may_ask(self, tracker: Tracker) -> bool:
+        # action_check_new_facility explains what comes first
+        return current_identity(tracker).is_verified and bool(tracker.get_slot("facility_search_done"))
 
     def validate_new_facility_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

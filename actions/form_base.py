@@ -24,6 +24,16 @@ class BaseFormValidator(FormValidationAction, ABC):
     def name(self) -> str:  # pragma: no cover - abstract
         ...
 
+    def may_ask(self, tracker: Tracker) -> bool:
+        """Whether this user may fill the form now. When not, the form asks nothing and ends at once;
+        the action that follows it explains what comes first (log in, search first...)."""
+        return True
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+    ) -> list[str]:
+        return domain_slots if self.may_ask(tracker) else []
+
     @staticmethod
     def clean(
         dispatcher: CollectingDispatcher,
