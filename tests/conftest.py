@@ -10,25 +10,16 @@
 """
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import shutil
-import socket
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from tests.mailcatcher import SmtpServer, running_smtp_server
+
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _pid_alive(pid: int) -> bool:
@@ -162,49 +153,16 @@ def db(db_url: str) -> Iterator["Session"]:  # noqa: F821
 # --- mail --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class SmtpServer:
-    host: str
-    port: int
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    def last_to(self, address: str) -> EmailMessage:
-        """The newest message sent to `address` (AssertionError when there is none)."""
-        for msg in reversed(self.messages):
-            if address.lower() in str(msg["To"]).lower():
-                return msg
-        raise AssertionError(f"no email to {address}; got {[str(m['To']) for m in self.messages]}")
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
-
-
-class _Collector:
-    def __init__(self, messages: list[EmailMessage]) -> None:
-        self.messages = messages
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        raw = (envelope.original_content or envelope.content).replace(b"\r\n", b"\n")
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
-        self.messages.append(msg)  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     """A real SMTP server (aiosmtpd) on a free local port; SMTP_HOST/SMTP_PORT point at it."""
-    from aiosmtpd.controller import Controller
-
-    server = SmtpServer(host="127.0.0.1", port=_free_port())
-    controller = Controller(_Collector(server.messages), hostname=server.host, port=server.port)
-    controller.start()
-    monkeypatch.setenv("SMTP_HOST", server.host)
-    monkeypatch.setenv("SMTP_PORT", str(server.port))
     from bot.config import reset_settings
 
-    reset_settings()
-    try:
-        yield server
-    finally:
-        controller.stop()
+    with running_smtp_server() as server:
+        monkeypatch.setenv("SMTP_HOST", server.host)
+        monkeypatch.setenv("SMTP_PORT", str(server.port))
         reset_settings()
+        try:
+            yield server
+        finally:
+            reset_settings()

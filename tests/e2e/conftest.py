@@ -2,71 +2,21 @@
 test session, on a fresh SQLite database, with a real local SMTP server receiving the emails."""
 from __future__ import annotations
 
-import email
-import email.policy
-import re
-import time
 import uuid
-from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.e2e.servers import Stack, free_port, start_stack
+from tests.e2e.servers import Stack, start_stack
+from tests.mailcatcher import SmtpServer, running_smtp_server
 
 pytestmark = pytest.mark.e2e
 
 
-class _Collector:
-    def __init__(self) -> None:
-        self.messages: List[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-class MailBox:
-    def __init__(self, collector: _Collector, port: int) -> None:
-        self._collector = collector
-        self.port = port
-
-    @property
-    def messages(self) -> List[email.message.EmailMessage]:
-        return list(self._collector.messages)
-
-    def wait_for(self, to: str, subject_contains: str = "", timeout: float = 15) -> email.message.EmailMessage:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for msg in reversed(self._collector.messages):
-                if to.lower() in str(msg["To"]).lower() and subject_contains.lower() in str(msg["Subject"]).lower():
-                    return msg
-            time.sleep(0.2)
-        raise AssertionError(f"no email to {to} with {subject_contains!r}; got {[m['Subject'] for m in self.messages]}")
-
-    @staticmethod
-    def body(msg: email.message.EmailMessage) -> str:
-        part = msg.get_body(preferencelist=("plain", "html"))
-        return part.get_content() if part else msg.get_content()
-
-    def link(self, msg: email.message.EmailMessage, path_part: str) -> str:
-        for url in re.findall(r"https?://[^\s<>\"']+", self.body(msg)):
-            if path_part in url:
-                return url
-        raise AssertionError(f"no link containing {path_part!r} in:\n{self.body(msg)}")
-
-
 @pytest.fixture(scope="session")
-def mailbox() -> Iterator[MailBox]:
-    collector = _Collector()
-    port = free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield MailBox(collector, port)
-    finally:
-        controller.stop()
+def mailbox() -> Iterator[SmtpServer]:
+    with running_smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +26,7 @@ def e2e_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, mailbox: MailBox, e2e_db_url: str) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, mailbox: SmtpServer, e2e_db_url: str) -> Iterator[Stack]:
     import os
 
     from bot.db import migrate

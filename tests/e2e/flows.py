@@ -8,7 +8,7 @@ from typing import Any, Dict, List
 import httpx
 
 from tests.e2e.chat import Conversation
-from tests.e2e.conftest import MailBox
+from tests.mailcatcher import SmtpServer
 from tests.e2e.servers import Stack
 
 PASSWORD = "Tamarack-Glen-4471"
@@ -30,7 +30,7 @@ def click(conv: Conversation, replies: List[Dict[str, Any]], title_contains: str
     raise AssertionError(f"no button {title_contains!r} in {Conversation.buttons(replies)}\n{conv.transcript()}")
 
 
-def sign_up_in_chat(stack: Stack, mailbox: MailBox, name: str) -> Account:
+def sign_up_in_chat(stack: Stack, mailbox: SmtpServer, name: str) -> Account:
     """Sign up through the chat, set the password in the secure form, open the activation link, log in."""
     conv = Conversation(stack.rasa_url)
     email = f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.com"

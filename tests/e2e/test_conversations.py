@@ -17,14 +17,14 @@ from bot.models import AccessRequest, AuditEvent, Facility, FacilityRole, User
 from bot.services import accounts, facilities
 from bot.services.conversation_auth import issue_token
 from tests.e2e.chat import Conversation
-from tests.e2e.conftest import MailBox
+from tests.mailcatcher import SmtpServer
 from tests.e2e.flows import PASSWORD, click, sign_up_in_chat
 from tests.e2e.servers import Stack
 
 pytestmark = pytest.mark.e2e
 
 
-def _facility_with_lead(stack: Stack, mailbox: MailBox, name: str, street: str, city: str, zip5: str) -> Tuple[Facility, User]:
+def _facility_with_lead(stack: Stack, mailbox: SmtpServer, name: str, street: str, city: str, zip5: str) -> Tuple[Facility, User]:
     """A facility whose Lead User has an active account (made through the services, as on the web)."""
     email = f"lead.{uuid.uuid4().hex[:8]}@example.com"
     with session_scope() as db:
@@ -51,7 +51,7 @@ def _counts() -> Tuple[int, int, int, int]:
         )
 
 
-def test_a_sign_up_find_by_cers_id_request_access_lead_grants(stack: Stack, mailbox: MailBox) -> None:
+def test_a_sign_up_find_by_cers_id_request_access_lead_grants(stack: Stack, mailbox: SmtpServer) -> None:
     facility, lead = _facility_with_lead(stack, mailbox, "Valley Auto Repair", "4410 N Blackstone Ave", "Fresno", "93726")
     filer = sign_up_in_chat(stack, mailbox, "Ana Ramirez")
     conv = filer.conversation
@@ -101,7 +101,7 @@ def test_a_sign_up_find_by_cers_id_request_access_lead_grants(stack: Stack, mail
     mailbox.wait_for(filer.email, "access")  # the requester is told
 
 
-def test_b_search_finds_nothing_then_add_facility(stack: Stack, mailbox: MailBox) -> None:
+def test_b_search_finds_nothing_then_add_facility(stack: Stack, mailbox: SmtpServer) -> None:
     filer = sign_up_in_chat(stack, mailbox, "Dev Patel")
     conv = filer.conversation
     conv.say("find my facility")
@@ -128,7 +128,7 @@ def test_b_search_finds_nothing_then_add_facility(stack: Stack, mailbox: MailBox
 
 
 @pytest.mark.parametrize("kind", ["forged", "other_conversation", "expired"])
-def test_c_bad_token_reads_and_writes_nothing(stack: Stack, mailbox: MailBox, kind: str) -> None:
+def test_c_bad_token_reads_and_writes_nothing(stack: Stack, mailbox: SmtpServer, kind: str) -> None:
     facility, lead = _facility_with_lead(stack, mailbox, f"Sierra Dry Cleaners {kind}", "1200 J St", "Sacramento", "95814")
     conv = Conversation(stack.rasa_url)
     if kind == "forged":
@@ -152,7 +152,7 @@ def test_c_bad_token_reads_and_writes_nothing(stack: Stack, mailbox: MailBox, ki
     assert _counts() == before, transcript
 
 
-def test_d_no_password_in_tracker_store_or_logs(stack: Stack, mailbox: MailBox) -> None:
+def test_d_no_password_in_tracker_store_or_logs(stack: Stack, mailbox: SmtpServer) -> None:
     filer = sign_up_in_chat(stack, mailbox, "Grace Kim")
     # and a user who types a password into the chat by mistake: the bot must not keep it in a slot
     filer.conversation.say(f"my password is {PASSWORD}x")
