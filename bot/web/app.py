@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web import api, pages
+from bot.web import api, inventory, pages
 
 log = logging.getLogger("bot.web")
 
@@ -104,6 +104,10 @@ def create_app() -> Starlette:
         Route("/access/decide", pages.access_confirm_page),
         Route("/access/decide", pages.access_decide, methods=["POST"]),
         Route("/dev/mail", pages.devmail_page),
+        Route("/api/inventory/upload", inventory.upload_api, methods=["POST"]),
+        Route("/api/inventory/export", inventory.export_api),
+        Route("/inventory/upload", inventory.upload_page),
+        Route("/inventory/upload", inventory.upload_form_submit, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
     ]
     return Starlette(

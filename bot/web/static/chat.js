@@ -1,7 +1,9 @@
 /* The chat page. Bot text is inserted as text nodes (never as HTML); URLs become links.
  * Passwords: only the set-password and login forms read password inputs, and they post only to
  * /api/account/password and /api/login. sendChat() - the only code that posts to /api/chat - takes
- * the text of the message box or a button payload, never a form field. */
+ * the text of the message box or a button payload, never a form field.
+ * Inventory upload: the chat's upload widget and the plain page /inventory/upload share wireUploadForm(),
+ * which posts the chosen file to /api/inventory/upload (never through the chat). */
 (function () {
   "use strict";
 
@@ -22,11 +24,13 @@
     try { return JSON.parse(window.sessionStorage.getItem(TRANSCRIPT_KEY) || "[]"); } catch (e) { return []; }
   }
 
-  function remember(kind, text) {
+  function remember(kind, text, card) {
     if (restoring) { return; }
     try {
       var items = loadTranscript();
-      items.push({ kind: kind, text: String(text) });
+      var item = { kind: kind, text: String(text) };
+      if (card) { item.card = card; }
+      items.push(item);
       window.sessionStorage.setItem(TRANSCRIPT_KEY, JSON.stringify(items.slice(-200)));
     } catch (e) { /* storage full or disabled: the chat still works */ }
   }
@@ -116,7 +120,53 @@
   function renderCustom(custom) {
     if (custom.form === "set_password") { renderSetPasswordForm(custom); }
     else if (custom.form === "login") { renderLoginForm(custom); }
+    else if (custom.form === "upload_inventory") { renderUploadWidget(custom); }
+    else if (custom.card === "inventory_item") {
+      if (custom.text) { showBot(custom.text, true); }
+      renderCard(custom);
+    }
     else if (custom.text) { showBot(custom.text); }
+  }
+
+  // ---- summary card: {"card": "inventory_item", "fields": {label: value}} as a small table ----------------
+  function cardValue(value) {
+    if (value === null || value === undefined || value === "") { return "—"; }
+    if (value === true) { return "Yes"; }
+    if (value === false) { return "No"; }
+    if (Array.isArray(value)) { return value.length ? value.map(cardValue).join(", ") : "—"; }
+    if (typeof value === "object") { return JSON.stringify(value); }
+    return String(value);
+  }
+
+  function renderCard(custom) {
+    var fields = custom.fields;
+    if (!fields || typeof fields !== "object" || Array.isArray(fields)) { return; }
+    // Under the message text the bot sent just before it; a bubble of its own otherwise.
+    var last = list.lastElementChild;
+    var host = last && last.className === "msg bot" && !last.querySelector("table") ? last : addItem("bot");
+    var table = document.createElement("table");
+    table.className = "summary-card";
+    if (custom.title) {
+      var caption = document.createElement("caption");
+      caption.textContent = String(custom.title);
+      table.appendChild(caption);
+    }
+    var body = document.createElement("tbody");
+    Object.keys(fields).forEach(function (key) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = key;
+      var td = document.createElement("td");
+      td.textContent = cardValue(fields[key]);
+      tr.appendChild(th);
+      tr.appendChild(td);
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    host.appendChild(table);
+    host.scrollIntoView({ block: "end" });
+    remember("card", "", { card: "inventory_item", title: custom.title || null, fields: fields });
   }
 
   // ---- talking to the assistant ------------------------------------------------------------------
@@ -166,14 +216,22 @@
     }).then(function () { setBusy(false); });
   }
 
-  composer.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var text = input.value.trim();
-    if (!text || busy) { return; }
-    input.value = "";
+  if (composer) {
+    composer.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (!text || busy) { return; }
+      input.value = "";
+      sendChat(text, text);
+      input.focus();
+    });
+  }
+
+  /* Send `text` as the user's message as soon as the assistant is not busy answering another one. */
+  function sendWhenIdle(text) {
+    if (busy) { window.setTimeout(function () { sendWhenIdle(text); }, 250); return; }
     sendChat(text, text);
-    input.focus();
-  });
+  }
 
   // ---- secure forms (password never goes to /api/chat) ----------------------------------------------
   function field(form, labelText, type, autocomplete) {
@@ -330,15 +388,279 @@
     email.focus();
   }
 
+
+  // ---- inventory upload: the chat widget and the plain page share wireUploadForm() --------------------------
+  var UPLOADED_MESSAGE = "I uploaded my inventory file";  // sent to the assistant after a stored upload
+  var DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+  function textEl(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined && text !== null) { el.textContent = String(text); }
+    return el;
+  }
+
+  function postUpload(facility, file, mode, validOnly) {
+    var data = new FormData();
+    data.append("facility", facility);
+    if (mode) { data.append("mode", mode); }
+    data.append("valid_rows_only", validOnly ? "1" : "0");
+    data.append("file", file, file.name);
+    return fetch("/api/inventory/upload?facility=" + encodeURIComponent(facility), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+      body: data
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { status: response.status, data: body };
+      });
+    });
+  }
+
+  function resultTable(data) {
+    var table = textEl("table", "result-table");
+    table.appendChild(textEl("caption", "", "Upload result"));
+    var body = document.createElement("tbody");
+    [["Materials imported", data.imported], ["Rows left out (errors)", data.rejected_rows],
+      ["Empty rows skipped", data.skipped_blank], ["Mode", data.mode === "append" ? "Append" : "Replace"],
+      ["Materials in the inventory now", data.total]].forEach(function (row) {
+      var tr = document.createElement("tr");
+      var th = textEl("th", "", row[0]);
+      th.scope = "row";
+      tr.appendChild(th);
+      tr.appendChild(textEl("td", "", row[1] === undefined || row[1] === null ? "—" : row[1]));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    return table;
+  }
+
+  function errorTable(data, caption) {
+    var wrap = textEl("div", "error-table-wrap");
+    var table = textEl("table", "error-table");
+    table.appendChild(textEl("caption", "", caption));
+    var head = document.createElement("thead");
+    var hr = document.createElement("tr");
+    ["Row", "Column", "Problem"].forEach(function (h) { var th = textEl("th", "", h); th.scope = "col"; hr.appendChild(th); });
+    head.appendChild(hr);
+    table.appendChild(head);
+    var body = document.createElement("tbody");
+    (data.errors || []).forEach(function (e) {
+      var tr = document.createElement("tr");
+      if (typeof e === "string") { e = { row: "", column: "", reason: e }; }
+      tr.appendChild(textEl("td", "", e.row === null || e.row === undefined ? "" : e.row));
+      var column = textEl("td", "");
+      // Template headings are long CamelCase words: let them break between the words on narrow screens.
+      String(e.column || "(whole row)").split(/(?=[A-Z][a-z])/).forEach(function (part, i) {
+        if (i) { column.appendChild(document.createElement("wbr")); }
+        column.appendChild(document.createTextNode(part));
+      });
+      tr.appendChild(column);
+      tr.appendChild(textEl("td", "", e.reason));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    wrap.appendChild(table);
+    var more = (data.errors_total || 0) - (data.errors || []).length;
+    if (more > 0) { wrap.appendChild(textEl("p", "muted", "… and " + more + " more.")); }
+    return wrap;
+  }
+
+  function showUploadProblem(box, message) {
+    box.textContent = "";
+    var div = textEl("div", "errors");
+    div.setAttribute("role", "alert");
+    div.appendChild(textEl("p", "", message));
+    box.appendChild(div);
+  }
+
+  function problemText(result) {
+    var data = result.data || {};
+    if (data.message) { return data.message; }
+    var first = (data.errors || [])[0];
+    if (typeof first === "string") { return first; }
+    if (data.error) { return data.error; }
+    return "Something went wrong. Try again in a minute.";
+  }
+
+  /* Give `form` (the page's form, or the chat widget's) its behaviour. options: facility, existing,
+   * maxBytes, once (disable after a stored upload), onStored(data). */
+  function wireUploadForm(form, options) {
+    var fileInput = form.querySelector('input[type="file"]');
+    var modeBox = form.querySelector(".mode-choice");
+    var legend = modeBox ? modeBox.querySelector("legend") : null;
+    var validBox = form.querySelector('input[name="valid_rows_only"]');
+    var submit = form.querySelector(".upload-button");
+    var box = form.querySelector(".upload-result");
+    var maxBytes = options.maxBytes || DEFAULT_MAX_BYTES;
+    var done = false;
+    form.noValidate = true;
+
+    function chosenMode() {
+      var checked = form.querySelector('input[name="mode"]:checked');
+      return checked ? checked.value : "";
+    }
+
+    function askMode(existing, message) {
+      if (!modeBox) { return; }
+      modeBox.hidden = false;
+      if (legend && existing) {
+        legend.textContent = "Your inventory already has " + existing + " material" + (existing === 1 ? "" : "s") +
+          ". What should the file do?";
+      }
+      if (message) { showUploadProblem(box, message); }
+      var first = modeBox.querySelector('input[name="mode"]');
+      if (first) { first.focus(); }
+    }
+
+    function send(validOnly) {
+      var file = fileInput.files && fileInput.files[0];
+      if (!file) { showUploadProblem(box, "Choose the inventory file (.xlsx) to upload."); fileInput.focus(); return; }
+      if (file.size > maxBytes) {
+        showUploadProblem(box, "The file is " + (file.size / 1048576).toFixed(0) + " MB; I accept inventory files up to " +
+          Math.round(maxBytes / 1048576) + " MB. Please check you picked the right file.");
+        return;
+      }
+      if (modeBox && !modeBox.hidden && !chosenMode()) { askMode(0, "Choose Replace or Append first."); return; }
+      submit.disabled = true;
+      box.textContent = "";
+      var status = textEl("p", "muted", "Uploading and checking “" + file.name + "”…");
+      status.setAttribute("role", "status");
+      box.appendChild(status);
+      postUpload(options.facility, file, chosenMode(), validOnly).then(function (result) {
+        var data = result.data || {};
+        box.textContent = "";
+        if (result.status === 200 && data.ok) {
+          var ok = textEl("div", "upload-ok");
+          ok.setAttribute("role", "status");
+          ok.appendChild(textEl("p", "", data.summary));
+          ok.appendChild(resultTable(data));
+          box.appendChild(ok);
+          if (data.errors && data.errors.length) { box.appendChild(errorTable(data, "Rows left out")); }
+          if (options.once) {
+            done = true;
+            form.querySelectorAll("input, button").forEach(function (x) { x.disabled = true; });
+          } else {
+            fileInput.value = "";
+            if (validBox) { validBox.checked = false; }
+            form.querySelectorAll('input[name="mode"]').forEach(function (x) { x.checked = false; });
+            if (data.total && modeBox) {
+              modeBox.hidden = false;
+              if (legend) { legend.textContent = "Your inventory has " + data.total + " material" + (data.total === 1 ? "" : "s") + ". What should the next file do?"; }
+            }
+          }
+          if (options.onStored) { options.onStored(data); }
+        } else if (result.status === 409 && data.need_mode) {
+          askMode(data.existing, data.message);
+        } else if (result.status === 422) {
+          var problem = textEl("div", "errors");
+          problem.setAttribute("role", "alert");
+          problem.appendChild(textEl("p", "", data.message || "Nothing was imported: some rows have errors."));
+          if (data.hint) { problem.appendChild(textEl("p", "", data.hint)); }
+          box.appendChild(problem);
+          box.appendChild(errorTable(data, "Rows with errors"));
+          if (data.can_import_valid_rows) {
+            var again = textEl("button", "secondary import-valid", "Import only the valid rows");
+            again.type = "button";
+            again.addEventListener("click", function () {
+              if (validBox) { validBox.checked = true; }
+              send(true);
+            });
+            box.appendChild(again);
+          }
+        } else {
+          showUploadProblem(box, problemText(result));
+          if (result.status === 401) { chatLoggedOut(); }
+        }
+      }, function () {
+        showUploadProblem(box, "The file could not be sent: the connection failed. Check your connection and try again.");
+      }).then(function () { if (!done) { submit.disabled = false; } });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!done) { send(validBox ? validBox.checked : false); }
+    });
+  }
+
+  function chatLoggedOut() {
+    if (chat) { chat.dataset.loggedIn = "false"; }
+  }
+
+  /* The chat's upload widget: {"form": "upload_inventory", "facility": "<CERS ID>", "existing": N}. */
+  function renderUploadWidget(custom) {
+    var li = addItem("bot form-card");
+    var form = document.createElement("form");
+    form.className = "stack inventory-upload-form";
+    form.appendChild(textEl("p", "form-title",
+      "Upload your inventory: the CERS inventory template as an Excel file (.xlsx), up to 20 MB. " +
+      "It goes straight to our server, not into the chat."));
+    formCount += 1;
+    var id = "f" + formCount;
+    var label = textEl("label", "", "Inventory file (.xlsx)");
+    label.htmlFor = id;
+    var file = document.createElement("input");
+    file.type = "file";
+    file.id = id;
+    file.name = "file";
+    file.accept = ".xlsx";
+    form.appendChild(label);
+    form.appendChild(file);
+    var existing = Number(custom.existing) || 0;
+    var modeBox = textEl("fieldset", "mode-choice");
+    modeBox.appendChild(textEl("legend", "", existing ? "Your inventory already has " + existing + " material" +
+      (existing === 1 ? "" : "s") + ". What should the file do?" : "What should the file do?"));
+    [["replace", "Replace the current inventory"], ["append", "Append: add the file's materials to it"]].forEach(function (m) {
+      var choice = textEl("label", "choice-label");
+      var radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "mode";
+      radio.value = m[0];
+      choice.appendChild(radio);
+      choice.appendChild(document.createTextNode(" " + m[1]));
+      modeBox.appendChild(choice);
+    });
+    modeBox.hidden = existing <= 0;
+    form.appendChild(modeBox);
+    var submit = textEl("button", "upload-button", "Upload");
+    submit.type = "submit";
+    form.appendChild(submit);
+    var box = textEl("div", "upload-result");
+    box.setAttribute("aria-live", "polite");
+    form.appendChild(box);
+    li.appendChild(form);
+    wireUploadForm(form, {
+      facility: String(custom.facility || ""),
+      existing: existing,
+      once: true,
+      onStored: function (data) {
+        if (data.summary) { remember("bot", data.summary); }
+        sendWhenIdle(UPLOADED_MESSAGE);
+      }
+    });
+  }
+
   // ---- start: nothing is sent until the user acts -------------------------------------------------
   if (logoutForm) { logoutForm.addEventListener("submit", forgetTranscript); }
+  var uploadPageForm = document.getElementById("inventory-upload-form");
+  if (uploadPageForm) {
+    wireUploadForm(uploadPageForm, {
+      facility: uploadPageForm.dataset.facility,
+      existing: Number(uploadPageForm.dataset.existing) || 0,
+      maxBytes: Number(uploadPageForm.dataset.maxBytes) || DEFAULT_MAX_BYTES
+    });
+  }
+  if (!chat) { return; }  // the plain upload page has no chat
   var earlier = loadTranscript();
   var name = chat.dataset.userName;
   var loggedIn = chat.dataset.loggedIn === "true";
   if (earlier.length) {
     restoring = true;
     earlier.forEach(function (item) {
-      if (item.kind === "user") { showUser(item.text); } else { showBot(item.text); }
+      if (item.kind === "user") { showUser(item.text); }
+      else if (item.kind === "card") { if (item.card) { renderCard(item.card); } }
+      else { showBot(item.text); }
     });
     restoring = false;
     showNotice("You can carry on where you left off" + (loggedIn ? "" : ", or start over") + ".");
