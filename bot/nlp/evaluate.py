@@ -1,10 +1,13 @@
-"""Score a trained Rasa model on a held-out NLU set: intents, and entities from every extractor.
+"""Score a trained Rasa model on held-out NLU sets: intents, and entities from every extractor.
 
-Run: `python -m bot.nlp.evaluate [--model models/cers.tar.gz] [--data tests/nlu/heldout.yml] [--quiet]`.
-Prints intent accuracy, a per-intent table, the misclassified messages, and entity precision/recall/F1 per
-entity type. Unlike `rasa test nlu` this scores what the running assistant sees, including entities from
+Run: `python -m bot.nlp.evaluate [--model models/cers.tar.gz] [--data FILE]... [--quiet] [--json F]`.
+`--data` may be given more than once; without it both held-out sets are scored (tests/nlu/heldout.yml: the
+whole conversation, tests/nlu/heldout_filing.yml: Facility Information and Inventory). For each file, and for
+all files together, it prints intent accuracy, the fallback rate, a per-intent table (precision/recall/F1), the
+misclassified messages, and entity precision/recall/F1 per entity type; then a one-line-per-file overview.
+Unlike `rasa test nlu` this scores what the running assistant sees, including entities from
 SpacyEntityExtractor and RegexEntityExtractor. A prediction of `nlu_fallback` counts as a miss.
-Rasa is imported only inside the functions that need it (it is slow to import).
+The model is loaded once for all files. Rasa is imported only inside the functions that need it (slow import).
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from bot.config import REPO_ROOT
 
 DEFAULT_MODEL = REPO_ROOT / "models" / "cers.tar.gz"
 DEFAULT_DATA = REPO_ROOT / "tests" / "nlu" / "heldout.yml"
+DEFAULT_FILING_DATA = REPO_ROOT / "tests" / "nlu" / "heldout_filing.yml"
+DEFAULT_DATA_FILES: tuple[Path, ...] = (DEFAULT_DATA, DEFAULT_FILING_DATA)
 Span = tuple[str, int, int]  # (entity type, start, end)
 
 
@@ -196,16 +201,45 @@ def evaluate(model: Path = DEFAULT_MODEL, data: Path = DEFAULT_DATA) -> Report:
     return score(examples, predict(model, [e.text for e in examples]))
 
 
+def evaluate_files(model: Path = DEFAULT_MODEL, data: Iterable[Path] = DEFAULT_DATA_FILES) -> dict[Path, Report]:
+    """One report per held-out file, in the order given; the model is loaded and run once for all of them."""
+    per_file = {Path(path): load_examples(Path(path)) for path in data}
+    texts = [e.text for examples in per_file.values() for e in examples]
+    predictions = iter(predict(model, texts))
+    return {path: score(examples, [next(predictions) for _ in examples]) for path, examples in per_file.items()}
+
+
+def combine(reports: Iterable[Report]) -> Report:
+    """All messages of several reports scored as one set (micro averages over every message)."""
+    examples: list[Example] = []
+    predictions: list[Prediction] = []
+    for report in reports:
+        examples += report.examples
+        predictions += report.predictions
+    return score(examples, predictions)
+
+
+def display_name(path: Path) -> str:
+    """The path relative to the repository when inside it (short headings, stable JSON keys)."""
+    try:
+        return str(Path(path).resolve().relative_to(REPO_ROOT.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _fmt_spans(text: str, spans: Iterable[Span]) -> str:
     return ", ".join(f"{t}={text[s:e]!r}" for t, s, e in sorted(spans, key=lambda x: x[1])) or "-"
 
 
-def format_report(report: Report, show_misses: bool = True) -> str:
-    """The report as plain text."""
+def format_report(report: Report, show_misses: bool = True, title: Optional[str] = None) -> str:
+    """The report as plain text (under a `== title ==` heading when given)."""
     gold_counts = Counter(e.intent for e in report.examples)
-    lines = [
+    m = report.entity_micro
+    lines = [f"== {title} ==", ""] if title else []
+    lines += [
         f"Held-out messages: {len(report.examples)}",
         f"Intent accuracy:   {report.intent_accuracy:.3f}  (nlu_fallback on {report.fallback_rate:.1%} of messages)",
+        f"Entities (micro):  precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}",
         "",
         f"{'intent':<24}{'support':>8}{'prec':>7}{'recall':>8}{'f1':>7}",
     ]
@@ -225,7 +259,6 @@ def format_report(report: Report, show_misses: bool = True) -> str:
         s = report.entities[name]
         ext = ", ".join(f"{k}:{v}" for k, v in report.extractors_by_entity.get(name, Counter()).most_common())
         lines.append(f"{name:<24}{s.tp + s.fn:>6}{s.tp + s.fp:>6}{s.precision:>7.2f}{s.recall:>8.2f}{s.f1:>7.2f}  {ext}")
-    m = report.entity_micro
     lines.append(f"{'(all, micro)':<24}{m.tp + m.fn:>6}{m.tp + m.fp:>6}{m.precision:>7.2f}{m.recall:>8.2f}{m.f1:>7.2f}")
     if show_misses:
         lines += ["", "FallbackClassifier settings (threshold/ambiguity -> accuracy, fallback rate):"]
@@ -244,9 +277,21 @@ def format_report(report: Report, show_misses: bool = True) -> str:
     return "\n".join(lines)
 
 
+def format_overview(reports: dict[Path, Report], combined: Report) -> str:
+    """One line per file and one for all files: the figures the tests hold floors on."""
+    lines = [f"{'file':<36}{'messages':>9}{'intent acc':>11}{'fallback':>10}{'ent prec':>9}{'ent rec':>8}{'ent F1':>8}"]
+    rows = [(display_name(p), r) for p, r in reports.items()] + [("(all files)", combined)]
+    for name, r in rows:
+        m = r.entity_micro
+        lines.append(f"{name:<36}{len(r.examples):>9}{r.intent_accuracy:>11.3f}{r.fallback_rate:>10.1%}"
+                     f"{m.precision:>9.3f}{m.recall:>8.3f}{m.f1:>8.3f}")
+    return "\n".join(lines)
+
+
 def summary(report: Report) -> dict[str, Any]:
     """The headline figures, for machines (tests, CI)."""
     micro = report.entity_micro
+    gold_counts = Counter(e.intent for e in report.examples)
     return {
         "messages": len(report.examples),
         "intent_accuracy": round(report.intent_accuracy, 4),
@@ -256,8 +301,23 @@ def summary(report: Report) -> dict[str, Any]:
         "entity_f1": round(micro.f1, 4),
         "entities": {k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4), "f1": round(v.f1, 4)}
                      for k, v in sorted(report.entities.items())},
+        "intents": {k: {"support": gold_counts.get(k, 0), "precision": round(v.precision, 4),
+                        "recall": round(v.recall, 4), "f1": round(v.f1, 4)}
+                    for k, v in sorted(report.intents.items())},
         "misclassified": [{"text": e.text, "gold": e.intent, "predicted": p.intent} for e, p in report.misclassified()],
     }
+
+
+def summary_many(reports: dict[Path, Report], combined: Optional[Report] = None) -> dict[str, Any]:
+    """The combined figures at the top level (as `summary` gives for one file), plus a section per file.
+
+    `files` maps each file's display name to its own summary with the file's absolute `path`; with a single
+    file the top level equals that file's summary, so readers of the one-file JSON keep working.
+    """
+    combined = combined or combine(reports.values())
+    out = summary(combined)
+    out["files"] = {display_name(p): {"path": str(Path(p).resolve()), **summary(r)} for p, r in reports.items()}
+    return out
 
 
 def _quiet_rasa() -> None:
@@ -277,22 +337,34 @@ def _quiet_rasa() -> None:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="trained model (.tar.gz)")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="held-out NLU yml")
+    parser.add_argument("--data", type=Path, action="append",
+                        help="held-out NLU yml; repeat for several files "
+                             "(default: tests/nlu/heldout.yml and tests/nlu/heldout_filing.yml)")
     parser.add_argument("--quiet", action="store_true", help="scores only, no list of misses")
-    parser.add_argument("--json", type=Path, help="also write the summary scores to this JSON file")
+    parser.add_argument("--json", type=Path,
+                        help="also write the scores to this JSON file (combined at the top level, per file under 'files')")
     args = parser.parse_args(argv)
-    for path, what in ((args.model, "model"), (args.data, "data")):
+    data = list(dict.fromkeys(args.data or DEFAULT_DATA_FILES))  # a file given twice is scored once
+    if not args.model.is_file():
+        print(f"No model file at {args.model}. Train a model first (rasa train) or pass --model.", file=sys.stderr)
+        return 2
+    for path in data:
         if not path.is_file():
-            print(f"No {what} file at {path}. Train a model first (rasa train) or pass --{what}.", file=sys.stderr)
+            print(f"No data file at {path}. Pass an existing held-out NLU yml with --data.", file=sys.stderr)
             return 2
     _quiet_rasa()
     import warnings
 
     warnings.filterwarnings("ignore")
-    report = evaluate(args.model, args.data)
-    print(format_report(report, show_misses=not args.quiet))
+    reports = evaluate_files(args.model, data)
+    combined = combine(reports.values())
+    sections = [format_report(r, show_misses=not args.quiet, title=display_name(p)) for p, r in reports.items()]
+    if len(reports) > 1:
+        sections.append(format_report(combined, show_misses=False, title="all files combined"))
+    sections.append(format_overview(reports, combined))
+    print("\n\n".join(sections))
     if args.json:
-        args.json.write_text(json.dumps(summary(report), indent=2))
+        args.json.write_text(json.dumps(summary_many(reports, combined), indent=2))
     return 0
 
 
