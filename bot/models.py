@@ -380,7 +380,8 @@ BUSINESS_ACTIVITY_COLUMNS = {
 
 class BusinessActivities(Base):
     """The Business Activities page of a submittal: one nullable boolean per Y/N question (NULL = not
-    answered yet; see BUSINESS_ACTIVITY_COLUMNS for the CERS tags), the EPA ID and the comments."""
+    answered yet; see BUSINESS_ACTIVITY_COLUMNS for the CERS tags), the EPA ID and the comments.
+    `confirmed_at`: when the filer confirmed the summary; `epa_id_skipped`: no EPA ID yet, not asked again."""
 
     __tablename__ = "business_activities"
     id = Column(Integer, primary_key=True)
@@ -399,6 +400,8 @@ class BusinessActivities(Base):
     hhw_collection = Column(Boolean, nullable=True)
     epa_id = Column(String(12), nullable=True)  # EPAID
     comments = Column(String(1000), nullable=True)  # Comments
+    epa_id_skipped = Column(Boolean, nullable=True)  # True: the filer has no EPA ID yet (CERS only warns)
+    confirmed_at = Column(DateTime(timezone=True), nullable=True)  # "Looks right" to the summary (migration 0004)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     updated_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
@@ -475,7 +478,9 @@ OWNER_OPERATOR_COLUMNS = {
 class OwnerOperator(Base):
     """The Business Owner/Operator Identification page of a submittal, one column per form field (see
     OWNER_OPERATOR_COLUMNS for the CERS tags; NULL = not given). Phones are stored as "(559) 555-0123",
-    states as 2-letter codes, dates as dates. `skipped`: keys of optional fields the user chose to leave empty."""
+    states as 2-letter codes, dates as dates. `skipped`: keys of optional fields the user chose to leave empty;
+    `prefilled_at`: when the page was pre-filled (once); `same_as_business`: answers to "same address as the
+    business?" per group; `confirmed_at`: when the filer confirmed the summary."""
 
     __tablename__ = "owner_operator"
     id = Column(Integer, primary_key=True)
@@ -542,6 +547,9 @@ class OwnerOperator(Base):
     property_owner_zip = Column(String(10), nullable=True)
     property_owner_country = Column(String(50), nullable=True)
     skipped = Column(JSON, nullable=True)
+    prefilled_at = Column(DateTime(timezone=True), nullable=True)  # first pre-fill from account and facility
+    same_as_business = Column(JSON, nullable=True)  # {"owner": true, "billing": false}: "same address?" answers
+    confirmed_at = Column(DateTime(timezone=True), nullable=True)  # "Looks right" to the summary (migration 0004)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     updated_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)

@@ -1,6 +1,14 @@
 """Facility Information services: the Business Activities and Owner/Operator pages of a facility's Draft
 submittal, saved answer by answer, the elements the answers require, and the "where am I?" checklist.
 
+Confirmation: each page has `confirmed_at`, set when the filer says "Looks right" to its summary
+(`confirm_business_activities`, `confirm_owner_operator`). A later change that alters a value clears it
+(the filer confirmed other data), unless the writer passes `keep_confirmed=True` *and* the page is still
+complete after the change: the conversation does so for a correction the filer states explicitly ("change
+the owner's phone to ..."), which it reports as "Changed X from A to B", so one deliberate fix does not
+send the filer back through the summary, while a change that opens new questions (a new follow-up, an EPA
+ID now needed) always asks for the summary again.
+
 Every function takes the acting `Actor`; the person whose access counts is `actor.subject_user_id` (the
 caller when staff act on their behalf), who must hold a role on the facility (else PermissionDenied).
 Writes go into the caller's session (commit it) with an audit row each; a rejected value raises
@@ -9,6 +17,7 @@ ValidationError before anything is written, so earlier answers stay as they were
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Iterable, Optional
 
 from sqlalchemy import func, or_, select
@@ -33,10 +42,11 @@ from bot.facility_info.questions import (
     OwnerOperatorField,
     address_group_of,
 )
-from bot.facility_info.validators import validate_epa_id, validate_field
+from bot.facility_info.validators import STATE_CODES, validate_epa_id, validate_field
 from bot.models import (
     BUSINESS_ACTIVITY_COLUMNS,
     STORAGE_CONTAINER_COLUMNS,
+    AuditEvent,
     BusinessActivities,
     InventoryItem,
     OwnerOperator,
@@ -49,6 +59,7 @@ from bot.validation import check_city_zip, parse_ca_zip
 
 STATUSES = ("not started", "in progress", "complete", "not required")
 SAME_AS_BUSINESS_GROUPS = ("owner", "operator", "billing", "econtact", "property_owner")
+SAME_ADDRESS_GROUPS = ("owner", "billing", "econtact", "property_owner")  # groups with an address block
 COMMENTS_MAX = 1000
 
 # --- results -----------------------------------------------------------------------------------------
@@ -71,13 +82,23 @@ class AnswerResult:
     no_longer_required: tuple[RequiredElement, ...] = ()
 
     def message(self) -> str:
-        """What changed for the filing, in plain words ("" when nothing did)."""
+        """What changed for the filing, in plain words ("" when nothing did): "Site map is now required, because
+        you said ..."; elements required for the same reason are named in one sentence."""
         parts = []
+        by_reason: dict[str, list[str]] = {}
         for el in self.newly_required:
-            parts.append(f"{el.name} is now required, because {el.reasons[0] if el.reasons else 'of this answer'}.")
-        for el in self.no_longer_required:
-            parts.append(f"{el.name} is no longer required.")
+            by_reason.setdefault(el.reasons[0] if el.reasons else "of this answer", []).append(el.name)
+        for reason, names in by_reason.items():
+            verb = "is" if len(names) == 1 else "are"
+            parts.append(f"{_and(names)} {verb} now required, because {reason}.")
+        if self.no_longer_required:
+            names = [el.name for el in self.no_longer_required]
+            parts.append(f"{_and(names)} {'is' if len(names) == 1 else 'are'} no longer required.")
         return " ".join(parts)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,28 @@ class ChecklistItem:
 class PrefillResult:
     filled: dict[str, Any] = field(default_factory=dict)  # key -> value written
     sources: dict[str, str] = field(default_factory=dict)  # key -> where it came from, in words
+
+
+@dataclass(frozen=True)
+class FacilityInfoState:
+    """Everything the conversation needs to know where the filer is, read in one go (no Draft yet: all empty)."""
+
+    submittal_id: Optional[int]
+    answers: dict[str, Any]  # Business Activities: question keys, epa_id, comments, epa_id_skipped
+    ba_confirmed_at: Optional[datetime]
+    values: dict[str, Any]  # Owner/Operator: every field key -> value or None
+    skipped: tuple[str, ...]
+    same_as_business: dict[str, bool]  # answers to "same address as the business?" per group
+    prefilled_at: Optional[datetime]
+    oo_confirmed_at: Optional[datetime]
+
+    @property
+    def business_activities_complete(self) -> bool:
+        return business_activities_complete(self.answers)
+
+    @property
+    def owner_operator_complete(self) -> bool:
+        return not missing_required_fields(self.values)
 
 
 # --- access and rows ---------------------------------------------------------------------------------
@@ -144,11 +187,17 @@ def _touch(row: Any, actor: Actor) -> None:
     row.updated_by_user_id = actor.user_id
 
 
+_BA_KEYS = tuple(BUSINESS_ACTIVITY_COLUMNS) + ("epa_id", "comments", "epa_id_skipped")
+
+
+def _ba_dict(row: Optional[BusinessActivities]) -> dict[str, Any]:
+    return {k: (getattr(row, k) if row is not None else None) for k in _BA_KEYS}
+
+
 def _ba_answers(db: Session, facility_id: int) -> dict[str, Any]:
     draft = _draft(db, facility_id)
     row = _row(db, BusinessActivities, draft.id, create=False) if draft else None
-    keys = list(BUSINESS_ACTIVITY_COLUMNS) + ["epa_id", "comments"]
-    return {k: (getattr(row, k) if row is not None else None) for k in keys}
+    return _ba_dict(row)
 
 
 def _oo_values(db: Session, facility_id: int) -> tuple[dict[str, Any], list[str]]:
@@ -172,6 +221,59 @@ def get_owner_operator(db: Session, actor: Actor, facility_id: int) -> dict[str,
     """Owner/Operator values of the current Draft: {key: value or None} for every field."""
     _require(db, actor, facility_id)
     return _oo_values(db, facility_id)[0]
+
+
+def get_facility_info_state(db: Session, actor: Actor, facility_id: int) -> FacilityInfoState:
+    """Both pages of the current Draft with their confirmation, skips and "same as the business" answers:
+    what a conversation needs to resume at the right question (nothing is created)."""
+    _require(db, actor, facility_id)
+    draft = _draft(db, facility_id)
+    ba = _row(db, BusinessActivities, draft.id, create=False) if draft else None
+    oo = _row(db, OwnerOperator, draft.id, create=False) if draft else None
+    values = {f.key: (getattr(oo, f.key) if oo is not None else None) for f in OWNER_OPERATOR_FIELDS}
+    return FacilityInfoState(
+        submittal_id=draft.id if draft else None,
+        answers=_ba_dict(ba),
+        ba_confirmed_at=ba.confirmed_at if ba is not None else None,
+        values=values,
+        skipped=tuple((oo.skipped or []) if oo is not None else ()),
+        same_as_business=dict((oo.same_as_business or {}) if oo is not None else {}),
+        prefilled_at=oo.prefilled_at if oo is not None else None,
+        oo_confirmed_at=oo.confirmed_at if oo is not None else None,
+    )
+
+
+_ANSWER_ACTIONS = ("business_activities.answer", "business_activities.epa_id", "business_activities.epa_id_skip",
+                   "owner_operator.set", "owner_operator.skip", "owner_operator.same_as_business")
+
+
+def recent_answer_keys(db: Session, actor: Actor, facility_id: int, limit: int = 30) -> list[str]:
+    """Keys answered in this Draft, newest first, without repeats (from the audit trail: works across
+    sessions). Business Activities keys, "epa_id", Owner/Operator keys, "same_as_business:<group>"."""
+    _require(db, actor, facility_id)
+    draft = _draft(db, facility_id)
+    if draft is None:
+        return []
+    rows = db.execute(
+        select(AuditEvent.action, AuditEvent.details)
+        .where(AuditEvent.entity_type == "submittal", AuditEvent.entity_id == str(draft.id),
+               AuditEvent.action.in_(_ANSWER_ACTIONS))
+        .order_by(AuditEvent.id.desc()).limit(limit * 3)
+    ).all()
+    keys: list[str] = []
+    for action, details in rows:
+        details = details or {}
+        if action.startswith("business_activities.epa_id"):
+            key = "epa_id"
+        elif action == "owner_operator.same_as_business":
+            key = f"same_as_business:{details.get('group')}"
+        else:
+            key = str(details.get("key") or "")
+        if key and key not in keys:
+            keys.append(key)
+        if len(keys) >= limit:
+            break
+    return keys
 
 
 # --- Business Activities -----------------------------------------------------------------------------
@@ -200,6 +302,25 @@ def effective_answer(q: BusinessQuestion, answers: dict[str, Any]) -> Optional[b
 
 def epa_id_needed(answers: dict[str, Any]) -> bool:
     return any(effective_answer(BUSINESS_QUESTION_BY_KEY[k], answers) is True for k in EPA_ID_NEEDED_IF)
+
+
+def epa_id_outstanding(answers: dict[str, Any]) -> bool:
+    """The answers call for an EPA ID, none is saved, and the filer has not said they have none yet."""
+    return epa_id_needed(answers) and not answers.get("epa_id") and not answers.get("epa_id_skipped")
+
+
+def business_activities_complete(answers: dict[str, Any]) -> bool:
+    """Every question that applies is answered, and the EPA ID is given (or known to be missing) if needed."""
+    return _next_question(answers) is None and not epa_id_outstanding(answers)
+
+
+def _clear_confirmation(row: Any, changed: bool, keep_confirmed: bool, complete: bool) -> bool:
+    """Clear `row.confirmed_at` after a change unless the writer keeps it and the page is still complete.
+    Returns True when a confirmation was cleared (it goes in the audit row)."""
+    if not changed or row.confirmed_at is None or (keep_confirmed and complete):
+        return False
+    row.confirmed_at = None
+    return True
 
 
 def required_elements_for(answers: dict[str, Any]) -> list[RequiredElement]:
@@ -234,9 +355,11 @@ def required_elements(db: Session, actor: Actor, facility_id: int) -> list[Requi
     return required_elements_for(_ba_answers(db, facility_id))
 
 
-def set_business_activity(db: Session, actor: Actor, facility_id: int, key: str, value: bool) -> AnswerResult:
+def set_business_activity(db: Session, actor: Actor, facility_id: int, key: str, value: bool, *,
+                          keep_confirmed: bool = False) -> AnswerResult:
     """Save one yes/no answer (key = column name or CERS tag) in the Draft; returns what it changed for the
-    filing (elements newly required or no longer required)."""
+    filing (elements newly required or no longer required). A changed answer clears the page's confirmation
+    (see the module docstring for `keep_confirmed`)."""
     q = _question(key)
     if not isinstance(value, bool):
         raise ValidationError(f"Please answer yes or no: {q.question}", field=q.key)
@@ -250,22 +373,38 @@ def set_business_activity(db: Session, actor: Actor, facility_id: int, key: str,
     new = required_elements_for(after)
     newly = tuple(e for e in new if e.required is True and old[e.key].required is not True)
     dropped = tuple(e for e in new if e.required is not True and old[e.key].required is True)
+    cleared = _clear_confirmation(row, previous != value, keep_confirmed,
+                                  business_activities_complete(_ba_dict(row)))
     db.flush()
     audit.record(db, actor, "business_activities.answer", "submittal", draft.id, facility_id=facility_id,
-                 key=q.key, tag=q.tag, value=value, previous=previous)
+                 key=q.key, tag=q.tag, value=value, previous=previous, confirmation_cleared=cleared)
     return AnswerResult(q.key, value, previous, newly, dropped)
 
 
-def set_epa_id(db: Session, actor: Actor, facility_id: int, raw_value: str) -> str:
+def set_epa_id(db: Session, actor: Actor, facility_id: int, raw_value: str, *, keep_confirmed: bool = False) -> str:
     """Save the EPA ID number (normalized, e.g. "CAL000123456")."""
     value = validate_epa_id(raw_value)
     draft, row = _ba_for_write(db, actor, facility_id)
     previous, row.epa_id = row.epa_id, value
+    row.epa_id_skipped = None
     _touch(row, actor)
+    cleared = _clear_confirmation(row, previous != value, keep_confirmed, business_activities_complete(_ba_dict(row)))
     db.flush()
     audit.record(db, actor, "business_activities.epa_id", "submittal", draft.id, facility_id=facility_id,
-                 value=value, previous=previous)
+                 value=value, previous=previous, confirmation_cleared=cleared)
     return value
+
+
+def skip_epa_id(db: Session, actor: Actor, facility_id: int) -> None:
+    """The filer has no EPA ID number yet: not asked again (CERS accepts the filing with a warning; the
+    number comes from DTSC). A saved number is removed."""
+    draft, row = _ba_for_write(db, actor, facility_id)
+    previous = row.epa_id
+    row.epa_id, row.epa_id_skipped = None, True
+    _touch(row, actor)
+    db.flush()
+    audit.record(db, actor, "business_activities.epa_id_skip", "submittal", draft.id, facility_id=facility_id,
+                 previous=previous)
 
 
 def set_business_activities_comments(db: Session, actor: Actor, facility_id: int, raw_value: str) -> str:
@@ -299,10 +438,28 @@ def _next_question(answers: dict[str, Any]) -> Optional[BusinessQuestion]:
 
 
 def epa_id_missing(db: Session, actor: Actor, facility_id: int) -> bool:
-    """True when the answers call for an EPA ID number and none is saved (ask EPA_ID_QUESTION)."""
+    """True when the answers call for an EPA ID number, none is saved and the filer has not said they have
+    none yet (ask EPA_ID_QUESTION)."""
     _require(db, actor, facility_id)
-    answers = _ba_answers(db, facility_id)
-    return epa_id_needed(answers) and not answers.get("epa_id")
+    return epa_id_outstanding(_ba_answers(db, facility_id))
+
+
+def confirm_business_activities(db: Session, actor: Actor, facility_id: int) -> datetime:
+    """The filer said the Business Activities summary is right: store when (ValidationError while a
+    question or the EPA ID is still open)."""
+    draft, row = _ba_for_write(db, actor, facility_id)
+    answers = _ba_dict(row)
+    nxt = _next_question(answers)
+    if nxt is not None:
+        raise ValidationError(f"The Business Activities question about {nxt.short} isn't answered yet. "
+                              f"{nxt.question}", field=nxt.key)
+    if epa_id_outstanding(answers):
+        raise ValidationError("The EPA ID number is still missing. " + EPA_ID_QUESTION, field="epa_id")
+    row.confirmed_at = utcnow()
+    db.flush()
+    audit.record(db, actor, "business_activities.confirm", "submittal", draft.id, facility_id=facility_id,
+                 answers={k: answers[k] for k in BUSINESS_ACTIVITY_COLUMNS}, epa_id=answers.get("epa_id"))
+    return row.confirmed_at
 
 
 # --- Owner/Operator ----------------------------------------------------------------------------------
@@ -346,9 +503,11 @@ def _check_address_consistency(f: OwnerOperatorField, value: Any, row: OwnerOper
     return value
 
 
-def set_owner_operator_field(db: Session, actor: Actor, facility_id: int, key: str, raw_value: Any) -> Any:
+def set_owner_operator_field(db: Session, actor: Actor, facility_id: int, key: str, raw_value: Any, *,
+                             keep_confirmed: bool = False) -> Any:
     """Validate and save one Owner/Operator field (key = column name or CERS tag); returns the stored value
-    (phones "(559) 555-0123", states "CA", dates as `date`)."""
+    (phones "(559) 555-0123", states "CA", dates as `date`). A changed value clears the page's confirmation
+    (see the module docstring for `keep_confirmed`)."""
     f = _field(key)
     _require(db, actor, facility_id)
     value = validate_field(f, raw_value)
@@ -359,15 +518,18 @@ def set_owner_operator_field(db: Session, actor: Actor, facility_id: int, key: s
     if row.skipped and f.key in row.skipped:
         row.skipped = [k for k in row.skipped if k != f.key]
     _touch(row, actor)
+    cleared = _clear_confirmation(row, previous != value, keep_confirmed, not _missing_required_in(row))
     db.flush()
     audit.record(db, actor, "owner_operator.set", "submittal", draft.id, facility_id=facility_id, key=f.key,
-                 tag=f.tag, value=value, previous=previous)
+                 tag=f.tag, value=value, previous=previous, confirmation_cleared=cleared)
     return value
 
 
-def skip_owner_operator_field(db: Session, actor: Actor, facility_id: int, key: str) -> None:
+def skip_owner_operator_field(db: Session, actor: Actor, facility_id: int, key: str, *,
+                              keep_confirmed: bool = False) -> list[str]:
     """Leave a field that is not required empty ("skip", "we don't have one"); it is not asked again.
-    Skipping the secondary emergency contact's or the property owner's name skips that whole block."""
+    Skipping the secondary emergency contact's or the property owner's name skips that whole block.
+    Returns the keys skipped."""
     f = _field(key)
     if f.required:
         why = f" {f.help}" if f.group == "certification" else ""
@@ -381,9 +543,11 @@ def skip_owner_operator_field(db: Session, actor: Actor, facility_id: int, key: 
         setattr(row, k, None)
     row.skipped = sorted(set(row.skipped or []) | set(keys))
     _touch(row, actor)
+    cleared = _clear_confirmation(row, bool(previous), keep_confirmed, not _missing_required_in(row))
     db.flush()
     audit.record(db, actor, "owner_operator.skip", "submittal", draft.id, facility_id=facility_id, key=f.key,
-                 keys=keys, previous=previous)
+                 keys=keys, previous=previous, confirmation_cleared=cleared)
+    return keys
 
 
 def next_missing_owner_operator_field(
@@ -394,7 +558,14 @@ def next_missing_owner_operator_field(
     last); None when there is none."""
     _require(db, actor, facility_id)
     values, skipped = _oo_values(db, facility_id)
-    wanted = set(levels)
+    return next_missing_field(values, skipped, levels=levels, include_certification=include_certification)
+
+
+def next_missing_field(values: dict[str, Any], skipped: Iterable[str], *,
+                       levels: Iterable[str] = ("required", "recommended"),
+                       include_certification: bool = True) -> Optional[OwnerOperatorField]:
+    """Pure version of `next_missing_owner_operator_field` over values already read."""
+    wanted, skipped = set(levels), set(skipped)
     for f in OWNER_OPERATOR_FIELDS:
         if f.level not in wanted or f.key in skipped or values.get(f.key) not in (None, ""):
             continue
@@ -404,15 +575,81 @@ def next_missing_owner_operator_field(
     return None
 
 
+def missing_required_fields(values: dict[str, Any]) -> list[OwnerOperatorField]:
+    """Required fields (certification included) with no value, in asking order."""
+    return [f for f in OWNER_OPERATOR_FIELDS if f.required and values.get(f.key) in (None, "")]
+
+
+def _missing_required_in(row: OwnerOperator) -> list[OwnerOperatorField]:
+    return missing_required_fields({f.key: getattr(row, f.key) for f in OWNER_OPERATOR_FIELDS})
+
+
+def confirm_owner_operator(db: Session, actor: Actor, facility_id: int) -> datetime:
+    """The filer said the Owner/Operator and certification summary is right: store when (ValidationError
+    naming what is missing while a required field, certification included, is empty)."""
+    draft, row = _oo_for_write(db, actor, facility_id)
+    missing = _missing_required_in(row)
+    if missing:
+        names = ", ".join(m.label for m in missing[:5]) + (" and more" if len(missing) > 5 else "")
+        raise ValidationError(f"Some required information is still missing: {names}. Please give it first.",
+                              field=missing[0].key)
+    row.confirmed_at = utcnow()
+    db.flush()
+    audit.record(db, actor, "owner_operator.confirm", "submittal", draft.id, facility_id=facility_id)
+    return row.confirmed_at
+
+
+def set_same_as_business(db: Session, actor: Actor, facility_id: int, group: str, same: bool, *,
+                         keep_confirmed: bool = False) -> dict[str, Any]:
+    """Record the answer to "Is the <group> address the same as the business address?" (group: owner,
+    billing, econtact, property_owner). Yes copies the business mailing address (street, city, state, ZIP;
+    country United States) over the group's address; no only records the answer, so it is not asked again.
+    Returns the values written."""
+    if group not in SAME_ADDRESS_GROUPS:
+        raise ValidationError(f"“same address as the business” works for {', '.join(SAME_ADDRESS_GROUPS)}, "
+                              f"not {group}.", field="group")
+    draft, row = _oo_for_write(db, actor, facility_id)
+    street, city, state, zip_key, country = ADDRESS_GROUPS[group]
+    filled: dict[str, Any] = {}
+    previous: dict[str, Any] = {}
+    if same:
+        business = dict(zip((street, city, state, zip_key), ADDRESS_GROUPS["business"][:4]))
+        if not row.mailing_address or not row.mailing_city:
+            raise ValidationError("I don't have the business mailing address yet, so I can't copy it. "
+                                  "Please give this address instead.", field=street)
+        for target, source in business.items():
+            value = getattr(row, source)
+            if value not in (None, "") and getattr(row, target) != value:
+                previous[target] = getattr(row, target)
+                setattr(row, target, value)
+                filled[target] = value
+        if country and getattr(row, country) in (None, "") and (row.mailing_state or "CA") in STATE_CODES:
+            setattr(row, country, "United States")
+            filled[country] = "United States"
+        if row.skipped:
+            row.skipped = [k for k in row.skipped if k not in filled] or None
+    answers = dict(row.same_as_business or {})
+    answers[group] = bool(same)
+    row.same_as_business = answers
+    _touch(row, actor)
+    cleared = _clear_confirmation(row, bool(filled), keep_confirmed, not _missing_required_in(row))
+    db.flush()
+    audit.record(db, actor, "owner_operator.same_as_business", "submittal", draft.id, facility_id=facility_id,
+                 group=group, same=bool(same), filled=filled, previous=previous, confirmation_cleared=cleared)
+    return filled
+
+
 def prefill_owner_operator(
     db: Session, actor: Actor, facility_id: int,
     same_as_business_for: Iterable[str] = ("owner", "operator", "billing"), *, overwrite: bool = False,
+    keep_confirmed: bool = False,
 ) -> PrefillResult:
     """Fill empty fields from what is known: the business name and mailing address from the facility, the
     document preparer and environmental/billing contact from the account of `actor.subject_user_id`, and
     for each group of `same_as_business_for` (owner, operator, billing, econtact, property_owner) the
     business's name, phone and address. `overwrite=True` replaces values already given (the user said
-    "same as the business")."""
+    "same as the business"). Fields the filer skipped are left empty unless `overwrite`. The first call
+    stamps `prefilled_at` (see `start_owner_operator`)."""
     groups = tuple(same_as_business_for)
     unknown = [g for g in groups if g not in SAME_AS_BUSINESS_GROUPS]
     if unknown:
@@ -431,7 +668,7 @@ def prefill_owner_operator(
             value = validate_field(f, value)
         except ValidationError:
             return  # a known value that doesn't fit the form is asked instead
-        if getattr(row, key) not in (None, "") and not force:
+        if not force and (getattr(row, key) not in (None, "") or key in (row.skipped or [])):
             return
         if getattr(row, key) == value:
             return
@@ -474,12 +711,29 @@ def prefill_owner_operator(
         country = ADDRESS_GROUPS.get(group, (None,) * 5)[4]
         if country:
             put(country, "United States", business, force=overwrite)
-    if result.filled:
-        _touch(row, actor)
+    first = row.prefilled_at is None
+    if first:
+        row.prefilled_at = utcnow()
+    if result.filled or first:
+        if result.filled:
+            _touch(row, actor)
+            if row.skipped:
+                row.skipped = [k for k in row.skipped if k not in result.filled] or None
+        cleared = _clear_confirmation(row, bool(result.filled), keep_confirmed, not _missing_required_in(row))
         db.flush()
         audit.record(db, actor, "owner_operator.prefill", "submittal", draft.id, facility_id=facility_id,
-                     filled=result.filled, same_as_business_for=list(groups))
+                     filled=result.filled, same_as_business_for=list(groups), confirmation_cleared=cleared)
     return result
+
+
+def start_owner_operator(db: Session, actor: Actor, facility_id: int) -> Optional[PrefillResult]:
+    """First entry into the Owner/Operator page: pre-fill from the facility and the account (no "same as the
+    business" copies: the conversation asks those), once per Draft. None when it was already done, so a
+    value the filer removed or skipped is never put back."""
+    draft, row = _oo_for_write(db, actor, facility_id)
+    if row.prefilled_at is not None:
+        return None
+    return prefill_owner_operator(db, actor, facility_id, same_as_business_for=())
 
 
 # --- checklist ---------------------------------------------------------------------------------------
@@ -507,10 +761,13 @@ def checklist(db: Session, actor: Actor, facility_id: int) -> list[ChecklistItem
     # Business Activities
     answered = [q for q in BUSINESS_QUESTIONS if answers.get(q.key) is not None]
     nxt = _next_question(answers)
-    if nxt is None and epa_id_needed(answers) and not answers.get("epa_id"):
+    if nxt is None and epa_id_outstanding(answers):
         items.append(ChecklistItem("business_activities", ELEMENTS["business_activities"].name, "in progress",
                                    "Give the EPA ID number. " + EPA_ID_QUESTION,
                                    "You said you produce hazardous waste, which needs an EPA ID number."))
+    elif nxt is None and epa_id_needed(answers) and not answers.get("epa_id"):
+        items.append(ChecklistItem("business_activities", ELEMENTS["business_activities"].name, "complete", "",
+                                   "No EPA ID number yet: get one from DTSC and add it; CERS warns without it."))
     elif nxt is None:
         items.append(ChecklistItem("business_activities", ELEMENTS["business_activities"].name, "complete", ""))
     else:

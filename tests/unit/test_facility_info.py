@@ -47,7 +47,9 @@ def test_business_activities_saved_and_read_back(db: Session, setup: tuple[Actor
     result = fi.set_business_activity(db, actor, facility.id, "hm_on_site", True)
     assert {e.key for e in result.newly_required} == {"inventory", "site_map", "emergency_response_plan",
                                                       "training_plan"}
-    assert "Hazardous Materials Inventory is now required" in result.message()
+    assert result.message().startswith("Hazardous Materials Inventory, Site map, Emergency response plan and "
+                                       "Employee training plan are now required, because you said you have "
+                                       "hazardous materials")
     fi.set_business_activity(db, actor, facility.id, "OwnOrOperateUST", False)  # CERS tag accepted
     db.commit()
     db.expire_all()
