@@ -176,7 +176,7 @@ def _to_cers(value: float, unit_text: str) -> tuple[Optional[float], Optional[st
     if key.startswith(("cubic f", "cu f")) or key in ("cf", "scf", "cuft", "ft3"):
         pint_unit, cers = "cubic_foot", "cubic feet"
     elif key.startswith("cubic m"):
-        pint_unit, cers = "cubic_meter", "cubic feet"
+        pint_unit, cers = "meter ** 3", "cubic feet"
     elif key.startswith("fl"):
         pint_unit, cers = "fluid_ounce", "gallons"
     elif key.startswith("metric"):
@@ -188,7 +188,10 @@ def _to_cers(value: float, unit_text: str) -> tuple[Optional[float], Optional[st
     else:
         return None, None
     target = {"gallons": "gallon", "cubic feet": "cubic_foot", "pounds": "pound", "tons": "short_ton"}[cers]
-    converted = (value * _ureg()(pint_unit)).to(target).magnitude
+    try:
+        converted = (value * _ureg()(pint_unit)).to(target).magnitude
+    except Exception:  # noqa: BLE001 - an odd unit is "not understood", never a crash on user text
+        return None, None
     return round(float(converted), 4), cers
 
 
