@@ -178,11 +178,38 @@ class ActionWelcomeUser(Action):
         except Failed:
             return []
         first = _first_name(getattr(user, "full_name", "")) or "there"
-        dispatcher.utter_message(
-            text=f"Welcome, {first}! You're logged in. Let's find your facility in CERS first.",
-            buttons=user_buttons(),
-        )
-        return []
+        try:
+            resume = await call_or_tell(dispatcher, _resume_point, ident.actor(), ident.subject_user_id)
+        except Failed:
+            resume = None
+        if resume is None:
+            dispatcher.utter_message(
+                text=f"Welcome, {first}! You're logged in. Let's find your facility in CERS first.",
+                buttons=user_buttons(),
+            )
+            return []
+        cers_id, label, next_name, several = resume
+        where = f" Next for it: {next_name}." if next_name else " Its filing has everything I can take in the chat."
+        buttons = [{"title": "Continue where I left off", "payload": "/continue_filing"},
+                   {"title": "Where am I?", "payload": "/where_am_i"}]
+        if several:
+            buttons.append({"title": "Switch facility", "payload": "/switch_facility"})
+        dispatcher.utter_message(text=f"Welcome back, {first}! You're working on {label}.{where}", buttons=buttons)
+        return [SlotSet("current_facility", cers_id)]
+
+
+def _resume_point(db: Any, actor: Any, user_id: int) -> Optional[tuple[str, str, Optional[str], bool]]:
+    """(CERS ID, label, next element's name, has several facilities) of the facility last worked on."""
+    from bot.facility_info import service
+    from bot.services import working_facility
+
+    options = working_facility.choices(db, user_id)
+    if not options:
+        return None
+    facility = options[0].facility
+    nxt = service.next_step(service.checklist(db, actor, facility.id))
+    label = f"{facility.name} - {facility.street}, {facility.city} (CERS ID {facility.cers_id})"
+    return facility.cers_id, label, (nxt.name if nxt else None), len(options) > 1
 
 
 class ActionGreet(Action):
@@ -199,7 +226,7 @@ class ActionGreet(Action):
             return []
         if ident.is_verified:
             dispatcher.utter_message(
-                text=("Hi! I can find your facility in CERS, ask its Lead User for access, add a new facility, "
+                text=("Hi! I can continue your filing, find your facility in CERS, ask its Lead User for access, add a new facility, "
                       "and show access requests waiting for you. What would you like to do?"),
                 buttons=user_buttons(),
             )

@@ -153,8 +153,11 @@ class ActionSelectFacility(Action):
         label, role = found
         if role:
             role_name = "Lead User" if role == "lead" else "user"
-            dispatcher.utter_message(text=f"You already have access to {label} (as {role_name}).")
-            return [SlotSet("pending_question", None)]
+            dispatcher.utter_message(
+                text=f"You already have access to {label} (as {role_name}). Shall we work on its filing?",
+                buttons=[{"title": "Continue its filing", "payload": "/continue_filing"}],
+            )
+            return [SlotSet("pending_question", None), SlotSet("current_facility", str(cers_id))]
         dispatcher.utter_message(
             text=(f"{label}. To work on its filing you need access, which its Lead User grants. "
                   "Shall I ask for it? I need your phone number and job title."),
@@ -262,9 +265,12 @@ async def _create(dispatcher: CollectingDispatcher, tracker: Tracker, ident: Any
         return []
     dispatcher.utter_message(
         text=f"Your facility {fname} has CERS ID {cers_id}. You are its Lead User. "
-             "Keep that number: it's on every filing and letter from your CUPA."
+             "Keep that number: it's on every filing and letter from your CUPA.",
+        buttons=[{"title": "Start its filing", "payload": "/continue_filing"}],
     )
-    return [SlotSet(s, None) for s in _NEW_FACILITY_SLOTS] + [SlotSet("pending_question", None)]
+    return [SlotSet(s, None) for s in _NEW_FACILITY_SLOTS] + [
+        SlotSet("pending_question", None), SlotSet("current_facility", cers_id), SlotSet("fi_state", None),
+        SlotSet("inv_state", None)]
 
 
 def _search_first(dispatcher: CollectingDispatcher) -> list[EventType]:

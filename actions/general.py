@@ -22,7 +22,19 @@ ANSWERS = {
     "chitchat": "utter_chitchat",
     "bot_challenge": "utter_bot_challenge",
     "out_of_scope": "utter_out_of_scope",
+    "ask_thresholds": "utter_thresholds",
     "help": None,
+    "explain_question": None,
+    "skip_question": None,
+    "go_back": None,
+}
+
+
+# "why do you need this?" in the account and facility forms: the question being asked, explained.
+SLOT_EXPLANATIONS = {
+    "phone": "utter_why_phone",
+    "access_phone": "utter_why_phone",
+    "facility_query": "utter_what_is_cers_id",
 }
 
 
@@ -34,8 +46,8 @@ def _menu(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None
     ident = current_identity(tracker)
     if ident.is_verified:
         dispatcher.utter_message(
-            text=f"{text} I can find your facility, request access to it, add a new facility, "
-                 "or show access requests waiting for you.",
+            text=f"{text} I can continue your filing (facility information, chemical inventory), find your "
+                 "facility, request access to it, add a new facility, or show access requests waiting for you.",
             buttons=user_buttons(),
         )
     else:
@@ -55,6 +67,9 @@ class ActionAnswerQuestion(Action):
         response = ANSWERS.get(intent)
         if looks_like_password((tracker.latest_message or {}).get("text")):
             response = "utter_password_not_here"
+        requested = tracker.get_slot("requested_slot")
+        if intent == "explain_question" and requested in SLOT_EXPLANATIONS:
+            response = SLOT_EXPLANATIONS[requested]
         if response:
             dispatcher.utter_message(response=response)
         elif tracker.active_loop.get("name"):

@@ -31,6 +31,7 @@ def anonymous_buttons() -> list[dict[str, str]]:
 
 def user_buttons() -> list[dict[str, str]]:
     return [
+        {"title": "Continue my filing", "payload": "/continue_filing"},
         {"title": "Find my facility", "payload": "/find_facility"},
         {"title": "Show access requests", "payload": "/show_access_requests"},
     ]

@@ -459,6 +459,9 @@ _FILLER_ONLY_RE = re.compile(r"^(?:hi|hello|hey|ok|okay|hmm+|um+|uh+|yes|no|yep|
                              r"what|why|how|\?+|\.+)[.!?]*$")
 
 
+_UPLOADED_RE = re.compile(r"^i (?:have )?uploaded my inventory file\.?$")
+
+
 def _want(text: str, intent: Optional[str], intents: tuple[str, ...], rx: re.Pattern[str]) -> bool:
     return intent in intents or bool(rx.search(text.lower()))
 
@@ -500,6 +503,11 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: dict[str, Any], tur
     pending = st.get("pending")
     aw = st.get("awaiting")
 
+    if _UPLOADED_RE.match(low):  # the chat page's upload widget says this after a successful import
+        count = len(service.list_items(db, actor, facility_id))
+        turn.say(f"Thanks, the file is imported: your inventory now has {count} material{'s' if count != 1 else ''}. "
+                 "Say 'list my chemicals' to see them, tell me about another material, or say 'that's all'.")
+        return turn
     if _want(text, intent, ("upload_inventory",), _UPLOAD_RE) and intent not in ("inform", "add_chemical"):
         turn.say("You can upload your inventory as the CERS Hazardous Materials Inventory spreadsheet (.xlsx, up to "
                  "500 materials a file). Choose the file below; you'll be asked whether it replaces your current "

@@ -28,6 +28,8 @@ class Stack:
     actions_url: str = ""
     procs: List[subprocess.Popen] = field(default_factory=list)
     named: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    args: Dict[str, List[str]] = field(default_factory=dict)
+    health: Dict[str, str] = field(default_factory=dict)
     logs: List[Path] = field(default_factory=list)
 
     def log_text(self) -> str:
@@ -49,11 +51,29 @@ def _spawn(stack: Stack, name: str, args: List[str]) -> subprocess.Popen:
     log = stack.workdir / f"{name}.log"
     stack.logs.append(log)
     proc = subprocess.Popen(
-        args, cwd=ROOT, env=stack.env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+        args, cwd=ROOT, env=stack.env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
     )
     stack.procs.append(proc)
     stack.named[name] = proc
+    stack.args[name] = list(args)
     return proc
+
+
+def kill(stack: Stack, name: str) -> None:
+    """Kill a process hard (SIGKILL to its process group), as a crash or an OOM kill would."""
+    import signal
+
+    proc = stack.named[name]
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    stack.procs.remove(proc)
+
+
+def respawn(stack: Stack, name: str, timeout: float = 300) -> None:
+    """Start a killed process again with the same command line and wait until it answers."""
+    _spawn(stack, name, stack.args[name])
+    _wait(stack, name, stack.health[name], timeout)
 
 
 def _wait(stack: Stack, name: str, url: str, timeout: float) -> None:
@@ -125,6 +145,8 @@ def start_stack(workdir: Path, env_overrides: Dict[str, str], *, rasa: bool = Tr
                 ],
             )
             stack.logs.append(workdir / "rasa-debug.log")
+        stack.health.update({"actions": f"{stack.actions_url}/health", "web": f"{stack.web_url}/healthz",
+                             "rasa": f"{stack.rasa_url}/status"})
         _wait(stack, "action server", f"{stack.actions_url}/health", 120)
         if web:
             _wait(stack, "web server", f"{stack.web_url}/healthz", 60)
