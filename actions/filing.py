@@ -11,7 +11,7 @@ import re
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -386,10 +386,18 @@ async def _form_ended(dispatcher: CollectingDispatcher, tracker: Tracker, state_
         if cers_id:
             found = re.search(r"\d{8}", cers_id)
             cers_id = found.group(0) if found else None
-        return events + await _switch(dispatcher, tracker, ident, cers_id, "" if cers_id else text)
+        return events + _then_open(await _switch(dispatcher, tracker, ident, cers_id, "" if cers_id else text))
     if intent in INVENTORY_INTENTS or intent == "start_inventory":
-        return events + await _start_inventory(dispatcher, tracker, ident, intent, text)
+        return events + _then_open(await _start_inventory(dispatcher, tracker, ident, intent, text))
     return events + await _after_form(dispatcher, tracker, finished) + [SlotSet(FILING_STEP, "none")]
+
+
+def _then_open(events: list[EventType]) -> list[EventType]:
+    """A form ended to switch facility or move to the inventory: open the next form straight away."""
+    step = next((e.get("value") for e in reversed(events) if e.get("event") == "slot" and e.get("name") == FILING_STEP),
+                None)
+    form = {v: k for k, v in STEP_OF_FORM.items()}.get(step or "")
+    return events + [FollowupAction(form)] if form else events
 
 
 class ActionFacilityInfoDone(Action):

@@ -21,8 +21,18 @@ def mailbox() -> Iterator[SmtpServer]:
 
 @pytest.fixture(scope="session")
 def e2e_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh SQLite file, migrated, with the chemical library loaded (as the set-up step does)."""
+    import subprocess
+    import sys
+
+    from bot.db import migrate
+
     path = tmp_path_factory.mktemp("e2e-db") / "cers.db"
-    return f"sqlite:///{path}"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    subprocess.run([sys.executable, "-m", "bot.chemicals.build", "--database-url", url], check=True,
+                   capture_output=True, timeout=300)
+    return url
 
 
 @pytest.fixture(scope="session")

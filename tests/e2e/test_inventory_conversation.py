@@ -83,6 +83,7 @@ COMMON = {
     "hazards": "fire",
     "is_mixture": "no",
     "cas_number": "none",
+    "unit_for": "gallons",
 }
 
 
@@ -132,7 +133,7 @@ def test_pure_mixture_waste_and_unknown_material_by_chat(stack: Stack) -> None:
                {**COMMON, "did_you_mean": "none of these", "location": "parts room", "container": "plastic drum",
                 "common_name": "Zorbex 44 degreaser concentrate", "physical_state": "liquid",
                 "is_mixture": "yes", "components": "sodium metasilicate 10%, 2-butoxyethanol 5%",
-                "hazards": "acute health", "maximum_daily_amount": "10 gallons", "largest_container": "5"})
+                "hazards": "acute health", "maximum_daily_amount": "10 gallons", "largest_container": "5 gallons"})
     zorbex = _find(chat.items(), "zorbex")
     assert zorbex is not None and zorbex.hm_type == "b" and zorbex.chemical_id is None, chat.conv.transcript()
     assert {round(c.percent) for c in chat.components(zorbex.id)} == {10, 5}
