@@ -155,6 +155,17 @@ async def _ensure_facility(
     return facility.cers_id, [SlotSet(CURRENT_FACILITY, facility.cers_id)]
 
 
+async def _user_and_facility(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> tuple[Optional[ChatIdentity], Optional[str], list[EventType]]:
+    """The verified user and the facility to work on; (None...) after saying what is missing (log in / pick one)."""
+    ident = require_user(tracker, dispatcher)
+    if ident is None:
+        return None, None, []
+    cers_id, events = await _ensure_facility(dispatcher, tracker, ident)
+    return ident, cers_id, events
+
+
 class ActionSwitchFacility(Action):
     """"switch to the Fresno site", or a facility button: choose among the user's own facilities."""
 
@@ -232,11 +243,8 @@ class ActionShowChecklist(Action):
         return "action_show_checklist"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        ident = require_user(tracker, dispatcher)
-        if ident is None:
-            return []
-        cers_id, events = await _ensure_facility(dispatcher, tracker, ident)
-        if cers_id is None:
+        ident, cers_id, events = await _user_and_facility(dispatcher, tracker)
+        if ident is None or cers_id is None:
             return events
         try:
             text, nxt, label = await call_or_tell(dispatcher, with_facility(_checklist), ident.actor(), cers_id)
@@ -300,11 +308,8 @@ class ActionCorrectFacilityInfo(Action):
         return "action_correct_facility_info"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        ident = require_user(tracker, dispatcher)
-        if ident is None:
-            return []
-        cers_id, events = await _ensure_facility(dispatcher, tracker, ident)
-        if cers_id is None:
+        ident, cers_id, events = await _user_and_facility(dispatcher, tracker)
+        if ident is None or cers_id is None:
             return events
         ctx = FacilityContext(ident, cers_id)
         state = state_of(tracker, FI_STATE)
@@ -331,11 +336,8 @@ class ActionExportInventory(Action):
         return "action_export_inventory"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        ident = require_user(tracker, dispatcher)
-        if ident is None:
-            return []
-        cers_id, events = await _ensure_facility(dispatcher, tracker, ident)
-        if cers_id is None:
+        ident, cers_id, events = await _user_and_facility(dispatcher, tracker)
+        if ident is None or cers_id is None:
             return events
         _export_link(dispatcher, cers_id)
         return events

@@ -5,31 +5,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
+# One rule for "is this a password?", in bot/ so every channel and engine uses the same one.
+from bot.facility_info.replies import looks_like_password  # noqa: F401  (re-exported for the actions)
+
 _EMAIL_RE = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+")
-_PASSWORD_WORDS = re.compile(r"\b(pass(word|wd|code)?|pwd)\b", re.IGNORECASE)
-
-
-def looks_like_password(text: Optional[str]) -> bool:
-    """True for text that is probably a password: 'my password is X', or one token mixing letters, digits
-    and symbols (not an email address, phone number, ZIP or CERS ID)."""
-    t = (text or "").strip()
-    if not t:
-        return False
-    if _PASSWORD_WORDS.search(t) and len(t.split()) <= 6 and any(ch.isdigit() or not ch.isalnum() for ch in t):
-        return True
-    if " " in t or len(t) < 8 or _EMAIL_RE.fullmatch(t):
-        return False
-    if re.fullmatch(r"[\d\s()+.\-#]+", t):  # numbers: phone, ZIP, CERS ID
-        return False
-    kinds = sum(
-        [
-            any(ch.islower() for ch in t),
-            any(ch.isupper() for ch in t),
-            any(ch.isdigit() for ch in t),
-            any(not ch.isalnum() for ch in t),
-        ]
-    )
-    return kinds >= 3
 
 
 def strip_contact_details(text: str) -> str:
