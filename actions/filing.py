@@ -502,6 +502,8 @@ class StepFormValidator(EngineFormValidator):
         from actions.general import ANSWERS
 
         text = value if isinstance(value, str) else ("" if value is None else str(value))
+        if not text.strip():  # the form re-validating on (re)activation: nothing was said to it
+            return {self.answer_slot: None}
         kind = digression(tracker, text)
         if kind is None or kind in ("affirm", "deny", "inform"):
             return await self.handle_answer(value, dispatcher, tracker)
