@@ -3,9 +3,6 @@ buttons, the set-password form that posts to /api/account/password (never throug
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -13,30 +10,15 @@ from sqlalchemy import select
 from bot.db import session_scope
 from bot.models import User
 from bot.validation import PASSWORD_RULES
+from tests.browser.chromium import require_chromium
 from tests.web.conftest import PASSWORD, start_signup
 from tests.web.fakes import FakeRasa, ServerThread, link_in, mail_text, wait_for_mail
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+require_chromium()
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CERS_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"CERS_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped",
-                allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 EMAIL = "browser.user@example.com"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

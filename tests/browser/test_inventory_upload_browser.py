@@ -3,9 +3,7 @@ errors, "import only the valid rows", Replace/Append) and the chat's upload widg
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -13,30 +11,15 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.models import InventoryItem
+from tests.browser.chromium import require_chromium
 from tests.web.fakes import FakeRasa, ServerThread
 from tests.web.test_inventory_web import CERS_ID, PASSWORD, World, row, workbook, world  # noqa: F401 (fixture)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+require_chromium()
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CERS_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"CERS_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped",
-                allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 UPLOADED = "I uploaded my inventory file"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
