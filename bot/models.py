@@ -189,6 +189,7 @@ class Submittal(Base):
     status = Column(String(16), nullable=False, default="Draft")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     created_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+    inventory_complete_at = Column(DateTime(timezone=True), nullable=True)  # the filer said "that's all"
 
     facility = relationship("Facility")
     items = relationship(
@@ -326,6 +327,12 @@ class Chemical(Base):
     threshold_rule = Column(String(16), nullable=True)
     fire_classes = Column(JSON, nullable=True)
     notes = Column(Text, nullable=True)
+    density_g_ml = Column(Float, nullable=True)  # liquid density near 20 C: gallons of an EHS -> pounds
+    ehs_min_percent = Column(Float, nullable=True)  # EHS only above this concentration (hydrogen peroxide: 52)
+    ehs_qualifier = Column(String(200), nullable=True)  # the listing's limit in words
+    ehs_source = Column(String(200), nullable=True)  # where the EHS listing and its TPQ come from
+    tpq_alt_lb = Column(Float, nullable=True)  # "500/10,000": the TPQ of a solid not powder/molten/in solution
+    uses = Column(String(200), nullable=True)  # what it is usually used for (shown with a "did you mean" choice)
 
     synonyms = relationship("ChemicalSynonym", back_populates="chemical", cascade="all, delete-orphan",
                             passive_deletes=True)
@@ -340,6 +347,7 @@ class ChemicalSynonym(Base):
     id = Column(Integer, primary_key=True)
     chemical_id = Column(Integer, ForeignKey("chemicals.id", ondelete="CASCADE"), nullable=False, index=True)
     synonym = Column(String(200), nullable=False, index=True)
+    source = Column(String(64), nullable=True)  # chedl | curated | ehs-list | alias:<reference>
 
     chemical = relationship("Chemical", back_populates="synonyms")
 
@@ -555,3 +563,18 @@ class OwnerOperator(Base):
     updated_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
 
     submittal = relationship("Submittal")
+
+
+class StepDraft(Base):
+    """What a step engine has open for one filer at one facility (the material being entered, a question
+    half answered): kept here, not only in the chat's tracker, so a pause, a new browser session or a
+    restarted server picks it up. step: "inventory" | "facility_info"."""
+
+    __tablename__ = "step_drafts"
+    __table_args__ = (UniqueConstraint("facility_id", "user_id", "step", name="uq_step_drafts_owner_step"),)
+    id = Column(Integer, primary_key=True)
+    facility_id = Column(Integer, ForeignKey("facilities.id", ondelete="CASCADE"), nullable=False)
+    user_id = Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    step = Column(String(32), nullable=False)
+    state = Column(JSON, nullable=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
