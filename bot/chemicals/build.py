@@ -1,11 +1,21 @@
 """Build the chemical library in the database: `python -m bot.chemicals.build [--database-url URL]`.
 
-Sources:
+Sources (docs/data.md, "The chemical library"):
 - ChEDL's `chemicals` package (offline): every compound of its PubChem-derived identifier tables that has a
   CAS number, a common name and a MEASURED melting or boiling point (Joback estimates are ignored), i.e.
-  about 20,000 compounds; physical state at 20 C from those points; up to 8 short synonyms each.
-- bot/chemicals/curated_products.yml: products and mixtures with their hazardous components, extra synonyms,
-  and the EHS list with Threshold Planning Quantities.
+  about 20,000 compounds; physical state at 20 C from those points; up to 12 useful synonyms each (common
+  and IUPAC names, abbreviations, other names; registry numbers and foreign-language tags dropped); liquid
+  density near 20 C (bot/chemicals/density.py) for liquids and liquefied gases.
+- bot/chemicals/data/ehs_40cfr355_appA.csv: the whole list of Extremely Hazardous Substances (40 CFR 355
+  Appendix A) with Threshold Planning Quantities, the second TPQ of "500/10,000" solids, and the listing's
+  limits (hydrogen chloride gas only, hydrogen peroxide above 52%). Listed substances ChEDL lacks are added.
+- bot/chemicals/curated_products.yml: products and mixtures with their hazardous components, specific
+  gravity, uses and source; extra names for pure substances.
+- bot/chemicals/data/aliases.yml: abbreviations, trade, common and slang names, each with its source;
+  names that mean several things are marked ambiguous (attached to every candidate, so the assistant asks).
+- bot/chemicals/data/uses.yml: what the pure chemicals small businesses keep are used for.
+Every synonym row says where it comes from (chemical_synonyms.source): chedl | curated | ehs-list |
+alias:<reference> | alias:ambiguous:<reference>.
 
 Idempotent: rows are keyed (`chemicals.key`), only what changed is written, rows no longer in the sources
 are deleted (inventory lines keep their data; their `chemical_id` becomes NULL).
@@ -13,22 +23,33 @@ are deleted (inventory lines keep their data; their `chemical_id` becomes NULL).
 from __future__ import annotations
 
 import argparse
+import csv
+import re
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterable, Optional
 
 import yaml
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from bot.chemicals.normalize import normalize_name, parse_cas
+from bot.chemicals.normalize import cas_checksum_ok, normalize_name, parse_cas
 from bot.models import Chemical, ChemicalComponent, ChemicalSynonym
 
 CURATED_FILE = Path(__file__).with_name("curated_products.yml")
+DATA_DIR = Path(__file__).with_name("data")
+EHS_FILE = DATA_DIR / "ehs_40cfr355_appA.csv"
+ALIASES_FILE = DATA_DIR / "aliases.yml"
+USES_FILE = DATA_DIR / "uses.yml"
+# Every file the library is made from (the set-up step hashes these to know when to rebuild).
+SOURCE_FILES = (Path(__file__).parent / "build.py", Path(__file__).parent / "density.py",
+                Path(__file__).parent / "normalize.py", CURATED_FILE, EHS_FILE, ALIASES_FILE, USES_FILE)
 ROOM_K = 293.15  # 20 C
-MAX_SYNONYMS = 8
+MAX_SYNONYMS = 12
+AMBIGUOUS_PREFIX = "alias:ambiguous:"
 _IDENTIFIER_FILES = ("chemical identifiers pubchem small.tsv", "chemical identifiers pubchem large.tsv",
                      "Inorganic db.tsv")
 _T_SOURCE_ORDER = ("CRC_ORG", "CRC_INORG", "WEBBOOK", "COMMON_CHEMISTRY", "WIKIDATA", "OPEN_NTBKM", "YAWS")
@@ -50,14 +71,46 @@ class Entry:
     notes: Optional[str] = None
     synonyms: list[str] = field(default_factory=list)
     components: list[dict[str, Any]] = field(default_factory=list)
+    density_g_ml: Optional[float] = None
+    ehs_min_percent: Optional[float] = None
+    ehs_qualifier: Optional[str] = None
+    ehs_source: Optional[str] = None
+    tpq_alt_lb: Optional[float] = None
+    uses: Optional[str] = None
+    molecular_weight: Optional[float] = None
+    synonym_sources: dict[str, str] = field(default_factory=dict)  # synonym -> source (default: the entry's)
 
     def row(self) -> dict[str, Any]:
         return {
             "key": self.key, "name": self.name[:500], "cas": self.cas, "formula": (self.formula or None) and self.formula[:100],
             "physical_state": self.physical_state, "ehs": self.ehs, "tpq_lb": self.tpq_lb, "kind": self.kind,
             "source": self.source, "threshold_rule": self.threshold_rule, "fire_classes": self.fire_classes,
-            "notes": self.notes,
+            "notes": self.notes, "density_g_ml": self.density_g_ml, "ehs_min_percent": self.ehs_min_percent,
+            "ehs_qualifier": self.ehs_qualifier and self.ehs_qualifier[:200],
+            "ehs_source": self.ehs_source and self.ehs_source[:200], "tpq_alt_lb": self.tpq_alt_lb,
+            "uses": self.uses and self.uses[:200],
         }
+
+    def add_synonym(self, name: str, source: str, first: bool = False) -> None:
+        norm = normalize_name(name)
+        if not norm:
+            return
+        if norm not in self.synonyms:
+            if first:
+                self.synonyms.insert(0, norm)
+            else:
+                self.synonyms.append(norm)
+        if norm not in self.synonym_sources or source.startswith("alias:"):
+            self.synonym_sources[norm] = source[:64]
+
+    def drop_synonym(self, norm: str) -> None:
+        if norm in self.synonyms:
+            self.synonyms.remove(norm)
+        self.synonym_sources.pop(norm, None)
+
+    def synonym_rows(self) -> set[tuple[str, str]]:
+        default = "curated" if self.source == "curated" else self.source
+        return {(s[:200], self.synonym_sources.get(s, default)) for s in self.synonyms if s}
 
 
 def state_at_room_temperature(tm: Optional[float], tb: Optional[float]) -> Optional[str]:
@@ -88,14 +141,54 @@ def _transition_points() -> tuple[dict[str, float], dict[str, float]]:
     return collect(phase_change.Tm_sources, "Tm"), collect(phase_change.Tb_sources, "Tb")
 
 
-def _good_synonym(s: str) -> bool:
-    letters = sum(c.isalpha() for c in s)
-    digits = sum(c.isdigit() for c in s)
-    return 3 <= len(s) <= 60 and letters >= 3 and digits <= 8 and "(van)" not in s and "(8ci)" not in s \
-        and "(9ci)" not in s and not s.startswith(("stk", "zinc", "akos", "nsc", "ccris", "hsdb", "einecs", "unii"))
+_LANG_TAG = re.compile(r"[\[(](?:french|german|dutch|polish|italian|spanish|czech|latin|russian|portuguese|"
+                       r"swedish|finnish|danish|hungarian|japanese|romanian|greek|iso|inn|usan|usp|jan|ban|dcf|"
+                       r"van|8ci|9ci|acn|dot|usda|mart\.?|who-dd|mi|hsdb|iupac|ii|fcc|nf|vandf|ep|jp\d*|"
+                       r"ep monograph[^)\]]*|usp-rs|usp-nf|obsolete|tn)[)\]]")
+_REGISTRY = re.compile(r"^(?:caswell|epa pesticide|ccris|hsdb|nsc|brn|einecs|elincs|ai3|un|na|rcra|fema|nci|"
+                       r"ec|cas|dtxsid|dtxcid|chembl|schembl|chebi|unii|mfcd|rtecs|zinc|akos|stk|bdbm|ncgc|tox21|"
+                       r"smr|mls|cid|sid|kegg|hmdb|lmfa|bidd|wln|pubchem|dsstox|spectrum|prestwick|opera|oprea|"
+                       r"bspbio|kbio|lopac|ncistruc|gtpl|ins|usepa|epa|dot|mixture|component)\b[ .#:-]*(?:no\.?|"
+                       r"number|code|id)?\s*[:#]?\s*\d")
+_REFRIGERANT = re.compile(r"^(?:r|hfc|hcfc|cfc|hfo|fc|freon|halon|genetron|forane)-?\d")
+_LOCANT = re.compile(r"^[\d,']+[a-z]?-")
 
 
-def chedl_entries() -> list[Entry]:
+def _junk_token(token: str) -> bool:
+    """A registry number or code (ai3-07540, nsc1234, un1090, dtxsid702, 6pt9klv9io), not a chemical word."""
+    letters = sum(c.isalpha() for c in token)
+    digits = sum(c.isdigit() for c in token)
+    if digits < 2:
+        return False
+    if letters == 0:
+        return len(token) > 4 and "-" in token.strip("-")  # a CAS or registry number, not "2,4" or "1,1,1"
+    return not (_LOCANT.match(token) or _REFRIGERANT.match(token))
+
+
+def _good_synonym(raw: str) -> bool:
+    s = raw.strip().lower()
+    if not 3 <= len(s) <= 60 or ";" in s or "%" in s or "inchi" in s or _LANG_TAG.search(s):
+        return False
+    if sum(c.isalpha() for c in s) < 3 or _REGISTRY.match(s) or re.search(r"\b(?:code|no\.?|number)\s*[:#]?\s*\d", s):
+        return False
+    return not any(_junk_token(t) for t in re.split(r"[\s/]+", s))
+
+
+def _pick_synonyms(common: str, iupac: str, others: Iterable[str]) -> list[str]:
+    """The common name, the IUPAC name, then useful other names in PubChem's order (most used first)."""
+    names: list[str] = []
+    for i, raw in enumerate([common, iupac, *others]):
+        if i and not _good_synonym(raw):
+            continue
+        norm = normalize_name(raw)
+        if norm and norm not in names and parse_cas(norm) is None:
+            names.append(norm)
+        if len(names) >= MAX_SYNONYMS:
+            break
+    return names
+
+
+def chedl_entries(densities: bool = True) -> list[Entry]:
     """Pure substances from ChEDL with a CAS, a common name and a measured melting or boiling point."""
     import chemicals
 
@@ -112,71 +205,220 @@ def chedl_entries() -> list[Entry]:
                 if len(parts) < 9:
                     continue
                 cas, formula, common = parts[1], parts[2], parts[8].strip()
-                if parse_cas(common) is not None or sum(c.isalpha() for c in common) < 2:
-                    common = parts[7].strip()  # some common names are just the CAS number: use the IUPAC name
+                if parse_cas(common) is not None or sum(c.isalpha() for c in common) < 2 or (
+                        not _good_synonym(common) and _good_synonym(parts[7])):
+                    common = parts[7].strip()  # a common name that is a CAS or registry number: use the IUPAC name
                 if cas in entries or not common or (cas not in tm and cas not in tb):
                     continue
                 if parse_cas(cas) is None:
                     continue
-                names: list[str] = []
-                for raw in [common, parts[7], *parts[9:]]:
-                    norm = normalize_name(raw)
-                    if norm and norm not in names and (raw is common or _good_synonym(raw)):
-                        names.append(norm)
-                    if len(names) >= MAX_SYNONYMS:
-                        break
+                try:
+                    mw = float(parts[3])
+                except ValueError:
+                    mw = None
                 entries[cas] = Entry(
                     key=f"cas:{cas}", name=common[:1].upper() + common[1:], source="chedl", cas=cas,
                     formula=formula, physical_state=state_at_room_temperature(tm.get(cas), tb.get(cas)),
-                    synonyms=names,
+                    synonyms=_pick_synonyms(common, parts[7], parts[9:]), molecular_weight=mw,
                 )
+    if densities:
+        from bot.chemicals.density import liquid_densities
+
+        fluids = [(e.cas, e.molecular_weight) for e in entries.values() if e.physical_state in ("b", "c") and e.cas]
+        for cas, (rho, _src) in liquid_densities(fluids).items():
+            entries[cas].density_g_ml = rho
     return list(entries.values())
 
 
-def curated_entries(data: dict[str, Any], chedl: dict[str, Entry]) -> list[Entry]:
-    """Products from the curated file; also marks EHS and adds synonyms on the ChEDL entries (by CAS)."""
+# --- the EHS list ----------------------------------------------------------------------------------------
+
+
+def ehs_rows(path: Path = EHS_FILE) -> list[dict[str, Any]]:
+    """The rows of the EHS data file (numbers as floats, empty cells as None)."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for raw in csv.DictReader(handle):
+            row: dict[str, Any] = {k: (v.strip() if v and v.strip() else None) for k, v in raw.items()}
+            for k in ("tpq_lb", "tpq_alt_lb", "min_percent"):
+                row[k] = float(row[k]) if row[k] is not None else None
+            if row["cas"] is not None and not cas_checksum_ok(row["cas"]):
+                raise ValueError(f"{path.name}: {row['name']}: CAS {row['cas']} has a wrong check digit")
+            rows.append(row)
+    return rows
+
+
+def _ehs_key(row: dict[str, Any]) -> str:
+    if row["cas"]:
+        return f"cas:{row['cas']}"
+    return "ehs:" + re.sub(r"[^a-z0-9]+", "-", row["name"].lower()).strip("-")[:50]
+
+
+def _listed_name(name: str) -> str:
+    """"Hydrogen peroxide (Conc.> 52%)" -> "Hydrogen peroxide"; "Sodium azide (Na(N3))" -> "Sodium azide"."""
+    return re.sub(r"\s*\((?:gas only|conc[^)]*|na\(n3\)|na\(cn\)|pmn[^)]*)\)+\s*$", "", name, flags=re.I).strip()
+
+
+def _listing(row: dict[str, Any]) -> SimpleNamespace:
+    return SimpleNamespace(name=_listed_name(row["name"]), ehs=True, tpq_lb=row["tpq_lb"], tpq_alt_lb=row["tpq_alt_lb"],
+                           ehs_min_percent=row["min_percent"], ehs_source=row["source"], components=None,
+                           ehs_qualifier=_qualifier(row))
+
+
+def _qualifier(row: dict[str, Any]) -> Optional[str]:
+    """The listing's limit in words; a gas-only listing starts with "gas only" (bot.chemicals.ehs reads that)."""
+    text = row.get("qualifier")
+    if row.get("form_only") == "gas" and not (text or "").lower().startswith("gas only"):
+        return "gas only" + (f" ({text})" if text else "")
+    return text
+
+
+def _apply_listing(entry: Entry, row: dict[str, Any]) -> None:
+    listing = _listing(row)
+    entry.ehs, entry.tpq_lb, entry.tpq_alt_lb = True, row["tpq_lb"], row["tpq_alt_lb"]
+    entry.ehs_min_percent, entry.ehs_qualifier, entry.ehs_source = row["min_percent"], listing.ehs_qualifier, row["source"]
+    entry.add_synonym(listing.name, "ehs-list")
+    if _listed_name(row["name"]) != row["name"] and "(" in row["name"] and "conc" not in row["name"].lower():
+        entry.add_synonym(row["name"], "ehs-list")
+
+
+def _component_is_ehs(listing: Optional[SimpleNamespace], percent: Optional[float], state: Optional[str]) -> bool:
+    """A listed component counts as EHS unless the listing's limit rules it out (HCl in a liquid, 35% H2O2)."""
+    if listing is None:
+        return False
+    from bot.chemicals.ehs import ehs_status
+
+    return ehs_status(listing, percent if percent is not None and percent < 100 else None, state).is_ehs is not False
+
+
+# --- curated products, aliases, uses ------------------------------------------------------------------------
+
+
+def _target_key(spec: dict[str, Any]) -> Optional[str]:
+    if spec.get("product"):
+        return f"product:{spec['product']}"
+    if spec.get("cas"):
+        return f"cas:{spec['cas']}"
+    return spec.get("key")
+
+
+def load_aliases(path: Path = ALIASES_FILE) -> list[dict[str, Any]]:
+    """The alias file's entries: {name, targets: [key...], source, ambiguous, note}."""
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out = []
+    for group in data.get("aliases") or []:
+        source = str(group.get("source") or "").strip()
+        if not source:
+            raise ValueError(f"{path.name}: {group.get('names') or group.get('name')}: every alias needs a source")
+        names = group.get("names") or [group.get("name")]
+        targets = [_target_key(t) if isinstance(t, dict) else str(t) for t in group.get("targets") or []]
+        if not targets:
+            targets = [_target_key(group)]
+        ambiguous = bool(group.get("ambiguous"))
+        if ambiguous and len(targets) < 2:
+            raise ValueError(f"{path.name}: {names}: an ambiguous alias needs at least two targets")
+        for name in names:
+            out.append({"name": str(name), "targets": [t for t in targets if t], "source": source,
+                        "ambiguous": ambiguous, "note": group.get("note")})
+    return out
+
+
+def load_uses(path: Path = USES_FILE) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(cas): str(text) for cas, text in (data.get("uses") or {}).items()}
+
+
+def apply_aliases(entries: Iterable[Entry], aliases: list[dict[str, Any]]) -> None:
+    """Attach each alias to its chemical(s). A plain alias is the only chemical with that synonym (other
+    chemicals' synonyms of the same spelling are dropped); an ambiguous one is attached to every candidate with
+    the source `alias:ambiguous:<reference>`. Targets not in the library (a partial build) are skipped."""
+    by_key = {e.key: e for e in entries}
+    plain: dict[str, str] = {}
+    for alias in aliases:
+        norm = normalize_name(alias["name"])
+        if not alias["ambiguous"]:
+            if norm in plain and plain[norm] != alias["targets"][0]:
+                raise ValueError(f"alias {alias['name']!r} points at {plain[norm]} and {alias['targets'][0]}: "
+                                 "mark it ambiguous")
+            plain[norm] = alias["targets"][0]
+    ambiguous = {normalize_name(a["name"]) for a in aliases if a["ambiguous"]}
+    clash = ambiguous & set(plain)
+    if clash:
+        raise ValueError(f"aliases both ambiguous and plain: {sorted(clash)}")
+    for entry in by_key.values():
+        for norm in [s for s in entry.synonyms if s in ambiguous or (s in plain and plain[s] != entry.key)]:
+            entry.drop_synonym(norm)
+    for alias in aliases:
+        prefix = AMBIGUOUS_PREFIX if alias["ambiguous"] else "alias:"
+        for key in alias["targets"]:
+            entry = by_key.get(key)
+            if entry is not None:
+                entry.add_synonym(alias["name"], prefix + alias["source"])
+
+
+def curated_entries(data: dict[str, Any], chedl: dict[str, Entry], ehs: Optional[list[dict[str, Any]]] = None,
+                    aliases: Optional[list[dict[str, Any]]] = None, uses: Optional[dict[str, str]] = None) -> list[Entry]:
+    """Products from the curated file and the EHS substances ChEDL lacks; marks the ChEDL entries (by CAS) EHS,
+    adds their extra names and uses, then attaches the aliases. The data files are read when not given."""
+    ehs = ehs_rows() if ehs is None else ehs
+    aliases = load_aliases() if aliases is None else aliases
+    uses = load_uses() if uses is None else uses
     out: list[Entry] = []
-    ehs_by_cas = {str(e["cas"]): e for e in data.get("ehs", [])}
+    listings = {row["cas"]: _listing(row) for row in ehs if row["cas"]}
+    for row in ehs:
+        entry = chedl.get(row["cas"]) if row["cas"] else None
+        if entry is None:  # not in the ChEDL subset: add it so every EHS can be found
+            entry = Entry(key=_ehs_key(row), name=_listed_name(row["name"]), source="ehs-list", cas=row["cas"])
+            if row["cas"]:
+                chedl[row["cas"]] = entry
+            out.append(entry)
+        listed = _listed_name(row["name"])
+        if not _good_synonym(entry.name) or (any(c.isdigit() for c in entry.name)
+                                             and re.fullmatch(r"[A-Za-z][A-Za-z \-]+", listed)):
+            entry.name = listed  # ChEDL's name is a registry code or a systematic name: the list's is plainer
+        _apply_listing(entry, row)
     for cas, names in (data.get("synonyms") or {}).items():
         entry = chedl.get(str(cas))
         if entry is not None:
-            for name in names:
-                norm = normalize_name(str(name))
-                if norm not in entry.synonyms:
-                    entry.synonyms.insert(0, norm)
-    for cas, ehs in ehs_by_cas.items():
+            for name in reversed(names):
+                entry.add_synonym(str(name), "curated", first=True)
+    for cas, text in uses.items():
         entry = chedl.get(cas)
-        if entry is None:  # not in the ChEDL subset: add it so every EHS can be found
-            entry = Entry(key=f"cas:{cas}", name=str(ehs["name"]), source="curated", cas=cas,
-                          synonyms=[normalize_name(str(ehs["name"]))])
-            chedl[cas] = entry
-            out.append(entry)
-        entry.ehs, entry.tpq_lb = True, float(ehs["tpq_lb"])
+        if entry is not None:
+            entry.uses = text
     for product in data.get("products", []):
-        synonyms = [normalize_name(product["name"])]
+        state = product.get("physical_state")
+        entry = Entry(key=f"product:{product['key']}", name=str(product["name"]), source="curated",
+                      kind=str(product.get("kind", "product")), physical_state=state,
+                      threshold_rule=product.get("threshold_rule"), fire_classes=product.get("fire_classes"),
+                      notes=product.get("notes"), uses=product.get("uses"),
+                      density_g_ml=float(product["specific_gravity"]) if product.get("specific_gravity") else None)
+        entry.add_synonym(product["name"], "curated")
         for name in product.get("synonyms", []):
-            norm = normalize_name(str(name))
-            if norm and norm not in synonyms:
-                synonyms.append(norm)
-        components = []
+            entry.add_synonym(str(name), "curated")
+        own_percent = None
         for i, comp in enumerate(product.get("components", []), start=1):
             ccas = str(comp["cas"]) if comp.get("cas") else None
-            components.append({
-                "position": i, "name": str(comp["name"]), "cas": ccas,
-                "percent": float(comp["percent"]) if comp.get("percent") is not None else None,
-                "ehs": bool(comp.get("ehs", ccas in ehs_by_cas)),
+            percent = float(comp["percent"]) if comp.get("percent") is not None else None
+            entry.components.append({
+                "position": i, "name": str(comp["name"]), "cas": ccas, "percent": percent,
+                "ehs": bool(comp["ehs"]) if "ehs" in comp else _component_is_ehs(listings.get(ccas), percent, state),
             })
+            if ccas and ccas == product.get("cas"):
+                own_percent = percent
         cas = str(product["cas"]) if product.get("cas") else None
-        ehs = ehs_by_cas.get(cas) if cas else None
         base = chedl.get(cas) if cas else None
-        out.append(Entry(
-            key=f"product:{product['key']}", name=str(product["name"]), source="curated",
-            kind=str(product.get("kind", "product")), cas=cas, formula=base.formula if base else None,
-            physical_state=product.get("physical_state"), ehs=ehs is not None,
-            tpq_lb=float(ehs["tpq_lb"]) if ehs else None, threshold_rule=product.get("threshold_rule"),
-            fire_classes=product.get("fire_classes"), notes=product.get("notes"), synonyms=synonyms,
-            components=components,
-        ))
+        entry.cas, entry.formula = cas, base.formula if base else None
+        listing = listings.get(cas) if cas else None
+        if listing is not None and _component_is_ehs(listing, own_percent, state):
+            entry.ehs, entry.tpq_lb, entry.tpq_alt_lb = True, listing.tpq_lb, listing.tpq_alt_lb
+            entry.ehs_min_percent, entry.ehs_qualifier = listing.ehs_min_percent, listing.ehs_qualifier
+            entry.ehs_source = listing.ehs_source
+        out.append(entry)
+    apply_aliases([*out, *chedl.values()], aliases)
     return out
 
 
@@ -198,9 +440,9 @@ def load(conn: Connection, entries: list[Entry]) -> dict[str, int]:
     chem, syn, comp = Chemical.__table__, ChemicalSynonym.__table__, ChemicalComponent.__table__
     columns = [c for c in chem.c if c.name != "id"]
     existing = {r.key: r for r in conn.execute(select(chem.c.id, *columns))}
-    current_syn: dict[int, set[str]] = {}
-    for cid, s in conn.execute(select(syn.c.chemical_id, syn.c.synonym)):
-        current_syn.setdefault(cid, set()).add(s)
+    current_syn: dict[int, set[tuple[str, str]]] = {}
+    for cid, s, src in conn.execute(select(syn.c.chemical_id, syn.c.synonym, syn.c.source)):
+        current_syn.setdefault(cid, set()).add((s, src))
     current_comp: dict[int, list[tuple]] = {}
     for r in conn.execute(select(comp).order_by(comp.c.chemical_id, comp.c.position)):
         current_comp.setdefault(r.chemical_id, []).append((r.position, r.name, r.cas, r.percent, r.ehs))
@@ -210,8 +452,9 @@ def load(conn: Connection, entries: list[Entry]) -> dict[str, int]:
     changed = []
     for k, e in wanted.items():
         old = existing.get(k)
-        if old is not None and any(getattr(old, c.name) != v for c, v in zip(columns, e.row().values())):
-            changed.append({"_id": old.id, **e.row()})
+        row = e.row()
+        if old is not None and any(getattr(old, c.name) != row[c.name] for c in columns):
+            changed.append({"_id": old.id, **row})
     gone = [r.id for k, r in existing.items() if k not in wanted]
 
     for chunk in _in_chunks(new):
@@ -230,10 +473,10 @@ def load(conn: Connection, entries: list[Entry]) -> dict[str, int]:
     redo_comp: list[int] = []
     for k, e in wanted.items():
         cid = ids[k]
-        names = {s[:200] for s in e.synonyms if s}
+        names = e.synonym_rows()
         if current_syn.get(cid, set()) != names:
             redo_syn.append(cid)
-            syn_rows.extend({"chemical_id": cid, "synonym": s} for s in sorted(names))
+            syn_rows.extend({"chemical_id": cid, "synonym": s, "source": src} for s, src in sorted(names))
         comps = [(c["position"], c["name"], c["cas"], c["percent"], c["ehs"]) for c in e.components]
         if current_comp.get(cid, []) != comps:
             redo_comp.append(cid)
