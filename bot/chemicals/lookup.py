@@ -6,9 +6,11 @@ The in-memory index (normalized names -> chemical ids) is built once per process
 from __future__ import annotations
 
 import bisect
+import re
 import threading
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Optional
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -30,16 +32,22 @@ class Match:
 
 
 @dataclass
-class _Index:
+class NameIndex:
     by_cas: dict[str, list[int]]
     by_name: dict[str, list[int]]  # normalized name or synonym -> chemical ids (best first)
     primary: dict[int, str]  # chemical id -> its normalized main name
     sorted_names: list[str]  # every key of by_name, sorted (prefix search)
     by_first: dict[tuple[str, int], list[str]]  # (first letter, length) -> names (fuzzy search)
     by_second: dict[tuple[str, int], list[str]]  # (second letter, length) -> names (fuzzy search)
+    curated_names: dict[str, set[int]] = field(default_factory=dict)  # names from curated data -> ids
+    ambiguous: set[str] = field(default_factory=set)  # names of more than one substance
+    word_set: set[str] = field(default_factory=set)  # every word of every library name
+    by_formula: dict[str, list[int]] = field(default_factory=dict)  # element counts ("H2O4S") -> ids
+    words_by_first: dict[str, list[str]] = field(default_factory=dict)  # words of names by first letter
 
 
-_INDEXES: dict[str, _Index] = {}
+_Index = NameIndex
+_INDEXES: dict[str, NameIndex] = {}
 _LOCK = threading.Lock()
 
 
@@ -54,7 +62,10 @@ def _rank(source: str, kind: str, name: str) -> tuple[int, int]:
 
 
 def _build_index(db: Session) -> _Index:
-    rows = db.execute(select(Chemical.id, Chemical.name, Chemical.cas, Chemical.source, Chemical.kind)).all()
+    rows = db.execute(select(Chemical.id, Chemical.name, Chemical.cas, Chemical.source, Chemical.kind,
+                             Chemical.formula)).all()
+    source_of = {r.id: r.source for r in rows}
+    cas_of = {r.id: r.cas for r in rows}
     rank = {r.id: _rank(r.source, r.kind, r.name) for r in rows}
     by_cas: dict[str, list[int]] = {}
     by_name: dict[str, list[int]] = {}
@@ -65,10 +76,27 @@ def _build_index(db: Session) -> _Index:
         norm = normalize_name(r.name)
         primary[r.id] = norm
         by_name.setdefault(norm, []).append(r.id)
-    for cid, synonym in db.execute(select(ChemicalSynonym.chemical_id, ChemicalSynonym.synonym)):
+    curated_names: dict[str, set[int]] = {}
+    syn_source = getattr(ChemicalSynonym, "source", None)
+    columns = [ChemicalSynonym.chemical_id, ChemicalSynonym.synonym] + ([syn_source] if syn_source is not None else [])
+    for row in db.execute(select(*columns)):
+        cid, synonym = row[0], row[1]
+        source = row[2] if len(row) > 2 else None
         ids = by_name.setdefault(synonym, [])
         if cid not in ids:
             ids.append(cid)
+        if source_of.get(cid) == "curated" or (source or "").startswith(("curated", "alias", "ehs")):
+            curated_names.setdefault(synonym, set()).add(cid)
+    ambiguous = {name for name, ids in by_name.items()
+                 if len({cas_of.get(i) or f"id{i}" for i in ids}) > 1}
+    word_set = {w for name in by_name for w in name.split()}
+    by_formula: dict[str, list[int]] = {}
+    for r in rows:
+        key = formula_key(r.formula) if r.formula else None
+        if key:
+            by_formula.setdefault(key, []).append(r.id)
+    for ids in by_formula.values():
+        ids.sort(key=lambda i: rank[i])
     for ids in (*by_cas.values(), *by_name.values()):
         ids.sort(key=lambda i: rank[i])
     names = sorted(by_name)
@@ -78,10 +106,63 @@ def _build_index(db: Session) -> _Index:
         if 2 <= len(name) <= MAX_FUZZY_LEN:
             by_first.setdefault((name[0], len(name)), []).append(name)
             by_second.setdefault((name[1], len(name)), []).append(name)
-    return _Index(by_cas, by_name, primary, names, by_first, by_second)
+    words_by_first: dict[str, list[str]] = {}
+    for w in sorted(word_set):
+        if len(w) >= 4 and w.isalpha():
+            words_by_first.setdefault(w[0], []).append(w)
+    return NameIndex(by_cas, by_name, primary, names, by_first, by_second, curated_names, ambiguous, word_set,
+                     by_formula, words_by_first)
 
 
-def _index(db: Session) -> _Index:
+_ELEMENT_RE = re.compile(r"([A-Z][a-z]?)(\d*)")
+_ELEMENTS = frozenset(
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr Y Zr "
+    "Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt "
+    "Au Hg Tl Pb Bi Po Rn Ra Th U Pu".split())
+
+
+def formula_key(formula: str) -> Optional[str]:
+    """Element counts in a fixed order ("H2SO4", "H2O4S" -> "H2O4S"; "KOH" -> "H1K1O1"), or None when the text
+    is not a chemical formula as written (case matters: "Co" is cobalt, "CO" carbon monoxide)."""
+    text = (formula or "").strip()
+    if not re.fullmatch(r"(?:[A-Z][a-z]?\d*){1,12}", text):
+        return None
+    counts: dict[str, int] = {}
+    for element, number in _ELEMENT_RE.findall(text):
+        if element not in _ELEMENTS:
+            return None
+        counts[element] = counts.get(element, 0) + (int(number) if number else 1)
+    if len(counts) < 2 and sum(counts.values()) < 2:
+        return None  # "C", "N": single symbols are too easily words
+    return "".join(f"{e}{counts[e]}" for e in sorted(counts))
+
+
+def name_index(db: Session) -> NameIndex:
+    """The in-memory name index of the library in `db` (built once per process and database)."""
+    return _index(db)
+
+
+def fuzzy_names(index: NameIndex, norm: str, limit: int) -> list[tuple[str, float]]:
+    """Library names spelled close to `norm` (normalized), best first, with their similarity (0-100)."""
+    return _fuzzy(index, norm, limit)
+
+
+@lru_cache(maxsize=1)
+def _english() -> Any:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1).word_frequency
+
+
+def is_common_word(word: str, min_count: int = 60) -> bool:
+    """An everyday English word ("counter", "welders", "them"): never a material by itself."""
+    try:
+        return _english()[word.lower()] >= min_count
+    except Exception:  # noqa: BLE001 - without the word list, nothing is called common
+        return False
+
+
+def _index(db: Session) -> NameIndex:
     key = str(db.get_bind().url)
     index = _INDEXES.get(key)
     if index is None:

@@ -1,4 +1,15 @@
-"""Score a trained Rasa model on held-out NLU sets: intents, and entities from every extractor.
+"""Measure understanding: intents (Rasa model), inventory sentences and filers' questions, on any set file.
+
+Sets written apart (../shared/docs/evaluation.md), JSONL:
+  `python -m bot.nlp.evaluate --inventory F.jsonl --intents F.jsonl --questions F.jsonl [--json] [--predictions OUT]`
+prints per set its size, when it was written, whether it is seen or fresh, and every figure (intent accuracy;
+material right / candidates offered / wrong, total, container, location, all fields right; questions answered
+with every fact). `--json` prints all figures as one JSON object on the last line; `--predictions OUT.jsonl`
+writes what the product would store from each inventory sentence. With no set given, every set under
+tests/apart/ is scored.
+
+The older held-out NLU sets (Rasa YAML with entity annotations):
+Score a trained Rasa model on held-out NLU sets: intents, and entities from every extractor.
 
 Run: `python -m bot.nlp.evaluate [--model models/cers.tar.gz] [--data FILE]... [--quiet] [--json F]`.
 `--data` may be given more than once; without it both held-out sets are scored (tests/nlu/heldout.yml: the
@@ -341,24 +352,100 @@ def _quiet_rasa() -> None:
         pass
 
 
+def load_intent_jsonl(path: Path) -> list[Example]:
+    from bot.nlp.evaluate_sets import read_jsonl
+
+    rows, _ = read_jsonl(path)
+    return [Example(text=str(r["text"]), intent=str(r["intent"]), entities=frozenset()) for r in rows]
+
+
+APART_DIR = REPO_ROOT / "tests" / "apart"
+
+
+def _default_apart(kind: str) -> list[Path]:
+    return sorted(APART_DIR.glob(f"*/{kind}.jsonl")) if APART_DIR.is_dir() else []
+
+
+def _sets_main(args: argparse.Namespace) -> int:
+    """The JSONL sets: inventory and questions need no model; intents load it once."""
+    from bot.nlp import evaluate_sets as ev
+
+    figures: dict[str, Any] = {"sets": []}
+    sections: list[str] = []
+    predictions: list[dict[str, Any]] = []
+    if args.inventory or args.questions:
+        from bot.db import session_scope
+
+        with session_scope() as db:
+            for path in args.inventory:
+                rows, info = ev.read_jsonl(path)
+                sc = ev.score_inventory(db, rows, info, predictions if args.predictions else None)
+                sections.append(ev.format_inventory(sc, show_misses=not args.quiet))
+                figures["sets"].append(sc.as_dict())
+            for path in args.questions:
+                rows, info = ev.read_jsonl(path)
+                qs = ev.score_questions(db, rows, info)
+                sections.append(ev.format_questions(qs, show_misses=not args.quiet))
+                figures["sets"].append(qs.as_dict())
+    if args.intents:
+        if not args.model.is_file():
+            print(f"No model file at {args.model}. Train a model first (rasa train) or pass --model.", file=sys.stderr)
+            return 2
+        _quiet_rasa()
+        import warnings
+
+        warnings.filterwarnings("ignore")
+        per_file = {p: load_intent_jsonl(p) for p in args.intents}
+        texts = [e.text for examples in per_file.values() for e in examples]
+        preds = iter(predict(args.model, texts))
+        for path, examples in per_file.items():
+            report = score(examples, [next(preds) for _ in examples])
+            _, info = ev.read_jsonl(path)
+            title = f"intent set {display_name(path)} (size {len(examples)}, written {info.written}, {info.status})"
+            sections.append(format_report(report, show_misses=not args.quiet, title=title))
+            figures["sets"].append({"set": str(path), "kind": "intents", "size": len(examples),
+                                    "written": info.written, "status": info.status,
+                                    "intent_accuracy": round(report.intent_accuracy, 4),
+                                    "fallback_rate": round(report.fallback_rate, 4)})
+    if args.predictions:
+        with open(args.predictions, "w", encoding="utf-8") as out:
+            for p in predictions:
+                out.write(json.dumps(p) + "\n")
+    print("\n\n".join(sections))
+    if args.json:
+        if isinstance(args.json, Path):
+            args.json.write_text(json.dumps(figures, indent=2))
+        print(json.dumps(figures))
+    return 0
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="trained model (.tar.gz)")
+    parser.add_argument("--inventory", type=Path, action="append", default=[], help="inventory set (JSONL)")
+    parser.add_argument("--intents", type=Path, action="append", default=[], help="intent set (JSONL)")
+    parser.add_argument("--questions", type=Path, action="append", default=[], help="question set (JSONL)")
+    parser.add_argument("--predictions", type=Path, help="write what would be stored from each inventory sentence")
     parser.add_argument("--data", type=Path, action="append",
-                        help="held-out NLU yml; repeat for several files "
-                             "(default: tests/nlu/heldout.yml and tests/nlu/heldout_filing.yml)")
+                        help="held-out NLU yml (older format); repeat for several files")
     parser.add_argument("--quiet", action="store_true", help="scores only, no list of misses")
-    parser.add_argument("--json", type=Path,
-                        help="also write the scores to this JSON file (combined at the top level, per file under 'files')")
+    parser.add_argument("--json", nargs="?", const=True, type=Path,
+                        help="print the figures as one JSON object on the last line (and write them to the file "
+                             "when one is given)")
     args = parser.parse_args(argv)
-    data = list(dict.fromkeys(args.data or DEFAULT_DATA_FILES))  # a file given twice is scored once
+    for path in [*args.inventory, *args.intents, *args.questions, *(args.data or [])]:
+        if not Path(path).is_file():
+            print(f"No set file at {path}.", file=sys.stderr)
+            return 2
+    if not (args.inventory or args.intents or args.questions or args.data):
+        args.inventory, args.intents = _default_apart("inventory"), _default_apart("intents")
+        args.questions = _default_apart("questions")
+    if args.inventory or args.intents or args.questions:
+        return _sets_main(args)
+    data = list(dict.fromkeys(args.data))  # a file given twice is scored once
     if not args.model.is_file():
         print(f"No model file at {args.model}. Train a model first (rasa train) or pass --model.", file=sys.stderr)
         return 2
-    for path in data:
-        if not path.is_file():
-            print(f"No data file at {path}. Pass an existing held-out NLU yml with --data.", file=sys.stderr)
-            return 2
     _quiet_rasa()
     import warnings
 
@@ -371,7 +458,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     sections.append(format_overview(reports, combined))
     print("\n\n".join(sections))
     if args.json:
-        args.json.write_text(json.dumps(summary_many(reports, combined), indent=2))
+        if isinstance(args.json, Path):
+            args.json.write_text(json.dumps(summary_many(reports, combined), indent=2))
+        print(json.dumps(summary(combined)))
     return 0
 
 
