@@ -134,6 +134,8 @@ FILLER = {
     "typical", "average", "most", "least", "at", "least", "nearly", "almost", "ish", "give", "take", "size",
     "sized", "capacity", "volume", "amount", "quantity", "qty", "count", "half", "full", "empty", "partially",
     "partly", "mostly", "filled", "containers", "container", "number", "no", "not", "don't", "dont",
+    "we're", "it's", "that's", "there's", "i'm", "we've", "they're", "i've", "you're", "what's", "fine", "right",
+    "sure", "guess", "think", "believe", "count", "counted", "anyway", "actually",
 }
 PRONOUNS = {"it", "them", "they", "these", "those", "this", "that", "one", "ones", "stuff", "thing", "things",
             "oh", "ah", "eh", "um", "uh", "hmm", "ok", "okay", "yes", "no", "yeah", "nah", "lol", "k"}
@@ -810,7 +812,14 @@ def _material_spans(toks: list[_Tok], start: int, end: int) -> list[tuple[int, i
             b -= 1
         if b > a:
             trimmed.append((a, b))
-    trimmed.sort(key=lambda ab: -(ab[1] - ab[0]))
+    def distance(ab: tuple[int, int]) -> int:
+        near = [i for i in range(start, end) if toks[i].role in ("qty", "container") or toks[i].kind in (
+            "container", "num", "unit")]
+        if not near:
+            return 0
+        return min(min(abs(i - ab[0]), abs(i - (ab[1] - 1))) for i in near)
+
+    trimmed.sort(key=lambda ab: (distance(ab) > 2, ab[0]))
     for s in trimmed:
         if s not in spans:
             spans.append(s)
