@@ -520,6 +520,13 @@ def _quantity_groups(toks: list[_Tok]) -> list[_Group]:
                 g.start = k - 1
                 k -= 2
                 continue
+            if tk.kind == "container" and k > 0 and toks[k - 1].kind == "num" and not used[k - 1] and \
+                    g.count is not None and g.connector:
+                # "8 boxes of 6 x 1 qt bottles": the outer containers multiply too
+                g.packs.append(toks[k - 1].value or 1.0)
+                g.start = k - 1
+                k -= 2
+                continue
             if tk.kind == "container" and tk.base not in _PACKS and g.container is None and k > 0 and \
                     toks[k - 1].kind == "num" and not used[k - 1] and g.count is None:
                 # "10 bags x 25 kg", "6 jugs (1 gal)", "2 cylinders 244 cf": a count of containers, then the measure
