@@ -1,7 +1,7 @@
 """Questions, fallbacks and yes/no answers: the parts of the conversation that touch no user data."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -56,6 +56,36 @@ def _menu(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None
         )
 
 
+KNOWLEDGE_INTENTS = ("ask_thresholds", "ask_ehs", "ask_deadline", "ask_consequences", "ask_definition")
+
+
+async def knowledge_answer(text: str, intent: str) -> Optional[str]:
+    """The answer from the product's facts (bot.knowledge), or None."""
+    from actions.services import call
+    from bot.knowledge.answers import answer_question
+
+    try:
+        answer = await call(lambda db: answer_question(text, db=db, intent=intent))
+    except Exception:  # noqa: BLE001 - no answer rather than an error
+        return None
+    return answer.text if answer else None
+
+
+class ActionNotBuiltYet(Action):
+    """A request for a part of the filing the product doesn't do yet: say so and what to do instead."""
+
+    def name(self) -> str:
+        return "action_not_built_yet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        from bot.knowledge.not_built import not_built_reply
+
+        reply = not_built_reply(_intent(tracker))
+        dispatcher.utter_message(text=reply or "That isn't something I can do yet.",
+                                 buttons=[{"title": "Where am I?", "payload": "/where_am_i"}])
+        return []
+
+
 class ActionAnswerQuestion(Action):
     """Answer a general question; inside a form the form then asks its question again."""
 
@@ -64,6 +94,12 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         intent = _intent(tracker)
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if intent in KNOWLEDGE_INTENTS and not looks_like_password(text):
+            answer = await knowledge_answer(text, intent)
+            if answer:
+                dispatcher.utter_message(text=answer)
+                return []
         response = ANSWERS.get(intent)
         if looks_like_password((tracker.latest_message or {}).get("text")):
             response = "utter_password_not_here"
