@@ -178,7 +178,7 @@ def _pick_synonyms(common: str, iupac: str, others: Iterable[str]) -> list[str]:
     """The common name, the IUPAC name, then useful other names in PubChem's order (most used first)."""
     names: list[str] = []
     for i, raw in enumerate([common, iupac, *others]):
-        if i and not _good_synonym(raw):
+        if i and not _good_synonym(raw) and not (i == 1 and len(raw) > 60 and not _junk_token(raw.split()[0])):
             continue
         norm = normalize_name(raw)
         if norm and norm not in names and parse_cas(norm) is None:
@@ -205,9 +205,9 @@ def chedl_entries(densities: bool = True) -> list[Entry]:
                 if len(parts) < 9:
                     continue
                 cas, formula, common = parts[1], parts[2], parts[8].strip()
-                if parse_cas(common) is not None or sum(c.isalpha() for c in common) < 2 or (
-                        not _good_synonym(common) and _good_synonym(parts[7])):
-                    common = parts[7].strip()  # a common name that is a CAS or registry number: use the IUPAC name
+                if parse_cas(common) is not None or sum(c.isalpha() for c in common) < 2 or not _good_synonym(common):
+                    # a common name that is a CAS or registry number: the first good other name, else the IUPAC one
+                    common = next((n.strip() for n in parts[9:] if _good_synonym(n)), parts[7].strip())
                 if cas in entries or not common or (cas not in tm and cas not in tb):
                     continue
                 if parse_cas(cas) is None:
@@ -277,8 +277,6 @@ def _apply_listing(entry: Entry, row: dict[str, Any]) -> None:
     entry.ehs, entry.tpq_lb, entry.tpq_alt_lb = True, row["tpq_lb"], row["tpq_alt_lb"]
     entry.ehs_min_percent, entry.ehs_qualifier, entry.ehs_source = row["min_percent"], listing.ehs_qualifier, row["source"]
     entry.add_synonym(listing.name, "ehs-list")
-    if _listed_name(row["name"]) != row["name"] and "(" in row["name"] and "conc" not in row["name"].lower():
-        entry.add_synonym(row["name"], "ehs-list")
 
 
 def _component_is_ehs(listing: Optional[SimpleNamespace], percent: Optional[float], state: Optional[str]) -> bool:
@@ -320,7 +318,8 @@ def load_aliases(path: Path = ALIASES_FILE) -> list[dict[str, Any]]:
             raise ValueError(f"{path.name}: {names}: an ambiguous alias needs at least two targets")
         for name in names:
             out.append({"name": str(name), "targets": [t for t in targets if t], "source": source,
-                        "ambiguous": ambiguous, "note": group.get("note")})
+                        "ambiguous": ambiguous, "note": group.get("note"), "label": group.get("label"),
+                        "state": group.get("state")})
     return out
 
 
@@ -337,17 +336,19 @@ def apply_aliases(entries: Iterable[Entry], aliases: list[dict[str, Any]]) -> No
     the source `alias:ambiguous:<reference>`. Targets not in the library (a partial build) are skipped."""
     by_key = {e.key: e for e in entries}
     plain: dict[str, str] = {}
+    problems: list[str] = []
     for alias in aliases:
         norm = normalize_name(alias["name"])
-        if not alias["ambiguous"]:
+        if not norm:
+            problems.append(f"{alias['name']!r} is empty once normalized")
+        elif not alias["ambiguous"]:
             if norm in plain and plain[norm] != alias["targets"][0]:
-                raise ValueError(f"alias {alias['name']!r} points at {plain[norm]} and {alias['targets'][0]}: "
-                                 "mark it ambiguous")
-            plain[norm] = alias["targets"][0]
+                problems.append(f"{alias['name']!r} ({norm!r}) points at {plain[norm]} and {alias['targets'][0]}")
+            plain.setdefault(norm, alias["targets"][0])
     ambiguous = {normalize_name(a["name"]) for a in aliases if a["ambiguous"]}
-    clash = ambiguous & set(plain)
-    if clash:
-        raise ValueError(f"aliases both ambiguous and plain: {sorted(clash)}")
+    problems.extend(f"{name!r} is both ambiguous and a plain alias" for name in sorted(ambiguous & set(plain)))
+    if problems:
+        raise ValueError("aliases.yml: " + "; ".join(problems))
     for entry in by_key.values():
         for norm in [s for s in entry.synonyms if s in ambiguous or (s in plain and plain[s] != entry.key)]:
             entry.drop_synonym(norm)
@@ -422,9 +423,49 @@ def curated_entries(data: dict[str, Any], chedl: dict[str, Entry], ehs: Optional
     return out
 
 
+def alias_substances(aliases: list[dict[str, Any]], known: set[str]) -> list[Entry]:
+    """Pure substances the aliases name (`cas:` targets) that the ChEDL selection lacks (no measured melting or
+    boiling point in its tables, e.g. hexane, ammonium sulfate): taken from ChEDL's search database, or, for a
+    CAS ChEDL does not know (mixtures such as xylenes), named by the alias group's `label`."""
+    from chemicals import search_chemical
+
+    tm, tb = _transition_points()
+    out: dict[str, Entry] = {}
+    for alias in aliases:
+        for key in alias["targets"]:
+            cas = key[4:] if key.startswith("cas:") else None
+            if not cas or cas in known or cas in out:
+                continue
+            try:
+                found = search_chemical(cas)
+                name, formula, mw = found.common_name or alias.get("label") or alias["name"], found.formula, found.MW
+                source = "chedl"
+            except Exception:  # not in ChEDL at all
+                if not (alias.get("label") or alias.get("name")):
+                    continue
+                name, formula, mw, source = alias.get("label") or alias["name"], None, None, "curated"
+            if parse_cas(name) is not None or not _good_synonym(name):
+                name = alias.get("label") or alias.get("name") or ""
+                if not name:
+                    continue
+            out[cas] = Entry(key=key, name=name[:1].upper() + name[1:], source=source, cas=cas, formula=formula,
+                             physical_state=alias.get("state") or state_at_room_temperature(tm.get(cas), tb.get(cas)),
+                             molecular_weight=mw, synonyms=[normalize_name(name)])
+    from bot.chemicals.density import liquid_densities
+
+    fluids = [(e.cas, e.molecular_weight) for e in out.values() if e.physical_state in ("b", "c") and e.cas]
+    for cas, (rho, _src) in liquid_densities(fluids).items():
+        out[cas].density_g_ml = rho
+    return list(out.values())
+
+
 def library_entries(include_chedl: bool = True) -> list[Entry]:
     data = yaml.safe_load(CURATED_FILE.read_text(encoding="utf-8"))
     chedl_list = chedl_entries() if include_chedl else []
+    if include_chedl:  # substances the aliases or the uses name that the ChEDL selection lacks
+        known = {e.cas for e in chedl_list if e.cas} | {str(p["cas"]) for p in data.get("products", []) if p.get("cas")}
+        wanted = load_aliases() + [{"name": None, "targets": [f"cas:{cas}"]} for cas in load_uses()]
+        chedl_list += alias_substances(wanted, known)
     chedl = {e.cas: e for e in chedl_list if e.cas}
     curated = curated_entries(data, chedl)
     return curated + chedl_list
