@@ -351,6 +351,8 @@ def _looks_chemical(index: NameIndex, word: str) -> bool:
     """An unmatched word that may change which substance it is ("permanganate", "chloride", "2-")."""
     if word in NEUTRAL_MODIFIERS:
         return False
+    if word in ELEMENT_NAMES:
+        return True
     if word in index.word_set and not _common_word(word):
         return True
     return bool(_CHEMICAL_ENDING.search(word)) and not _common_word(word) or any(ch.isdigit() for ch in word)

@@ -142,17 +142,26 @@ def understand_mention(db: Session, mention: Mention, resolution: Optional[Resol
 
 
 def _concentration_entry(db: Session, chem: Optional[Chemical], m: Mention) -> Optional[Chemical]:
-    """"hydrogen peroxide 70%": not the library's 50% product but the chemical itself at the filer's strength."""
-    if chem is None or m.percent is None or chem.source != "curated" or chem.cas:
+    """"hydrogen peroxide 70%": the library's entry at the filer's strength (a curated 70% solution), else the
+    chemical itself (its EHS listing then applies to the filer's percent) — never a 50% product."""
+    if chem is None or m.percent is None:
         return chem
-    cas = _single_component_cas(chem)
-    found = re.search(r"(\d+(?:\.\d+)?)\s*%", chem.name or "")
-    if cas is None or (found and abs(float(found.group(1)) - m.percent) < 0.5):
+    cas = chem.cas or _single_component_cas(chem)
+    if cas is None:
         return chem
     from sqlalchemy import select
 
-    pure = db.execute(select(Chemical).where(Chemical.cas == cas).order_by(Chemical.source)).scalars().first()
-    return pure or chem
+    from bot.models import ChemicalComponent
+
+    same = list(db.execute(select(Chemical).where(Chemical.cas == cas)).scalars())
+    same += list(db.execute(select(Chemical).join(ChemicalComponent, ChemicalComponent.chemical_id == Chemical.id)
+                            .where(ChemicalComponent.cas == cas, Chemical.source == "curated")).scalars())
+    for entry in same:
+        found = re.search(r"(\d+(?:\.\d+)?)\s*%", entry.name or "")
+        if found and abs(float(found.group(1)) - m.percent) < 0.5 and _single_component_cas(entry) in (cas, None):
+            return entry
+    pure = [e for e in same if e.source == "chedl"] or [e for e in same if e.kind == "pure"]
+    return pure[0] if pure else chem
 
 
 def _material_words(m: Mention) -> Optional[str]:

@@ -644,12 +644,15 @@ def _quantity_groups(toks: list[_Tok]) -> list[_Group]:
     for g in groups:
         if g.unit_tok is not None and g.each and g.count is None:
             counted = [h for h in groups if h is not g and h.unit_tok is None and h.count is not None]
-            if counted:
-                g.count = counted[0].count
+            before = [h for h in counted if h.start < g.start and not any(
+                toks[x].low in (";", ".", "and", "also", "plus") for x in range(h.end, g.start))]
+            nearest = max(before, key=lambda h: h.start) if before else None
+            if nearest is not None:
+                g.count = nearest.count
                 if g.container is None:
-                    g.container = counted[0].container
-                counted[0].count = None
-                counted[0].container = None
+                    g.container = nearest.container
+                nearest.count = None
+                nearest.container = None
     # "3 drums of 55 gallons": a count of containers followed by "of" + a measure
     for g in groups:
         if g.unit_tok is None and g.count is not None and g.container is not None and g.size is None:
