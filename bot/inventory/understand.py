@@ -158,7 +158,8 @@ def _concentration_entry(db: Session, chem: Optional[Chemical], m: Mention) -> O
                             .where(ChemicalComponent.cas == cas, Chemical.source == "curated")).scalars())
     for entry in same:
         found = re.search(r"(\d+(?:\.\d+)?)\s*%", entry.name or "")
-        if found and abs(float(found.group(1)) - m.percent) < 0.5 and _single_component_cas(entry) in (cas, None):
+        if found and abs(float(found.group(1)) - m.percent) < 0.5 and (entry.cas == cas or
+                                                                       _single_component_cas(entry) == cas):
             return entry
     pure = [e for e in same if e.source == "chedl"] or [e for e in same if e.kind == "pure"]
     return pure[0] if pure else chem
