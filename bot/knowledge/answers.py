@@ -69,6 +69,10 @@ def _answer(text: str, db: Any, intent: Optional[str]) -> Optional[Answer]:
             parts.append(own)
             topic = topic or "thresholds"
     ranked = _rank(low, intent)
+    if not ranked and intent in INTENT_TOPICS:
+        # the words matched no fact, but the classifier knows what kind of question it is: its main fact
+        topic = INTENT_TOPICS[intent][0]
+        ranked = [(next(f for f in FACTS if f.topic == topic), 0.1)]
     for fact, _score in ranked[: (1 if parts else 2)]:
         if fact.key in used:
             continue
@@ -121,7 +125,18 @@ def _material_ehs(db: Any, low: str) -> Optional[str]:
     if found is None:
         return None
     pct = re.search(r"(\d+(?:\.\d+)?)\s*%", low)
-    status = ehs_status(found, float(pct.group(1)) if pct else None, None)
+    percent = float(pct.group(1)) if pct else None
+    if percent is not None:  # the listing's own rule at the filer's strength (hydrogen peroxide: > 52%)
+        from sqlalchemy import select
+
+        from bot.inventory.understand import _single_component_cas
+        from bot.models import Chemical
+
+        cas = found.cas or _single_component_cas(found)
+        pure = db.execute(select(Chemical).where(Chemical.cas == cas, Chemical.source == "chedl")).scalars().first() \
+            if cas else None
+        found = pure or found
+    status = ehs_status(found, percent, None)
     text = status.reason
     if status.is_ehs and status.tpq_lb is not None:
         report_at = min(status.tpq_lb, 500.0)

@@ -34,6 +34,8 @@ FACTS: tuple[Fact, ...] = (
         r"\b(?:have|need) to (?:report|list)\b", r"\bminimum (?:amount|quantity)\b", r"\btrigger",
         r"\bmixture\b.*\b(?:count|whole|threshold|amount)\b", r"\bwhat else\b.*\b(?:plan|report|file)",
         r"\bneed (?:a|the) (?:business )?plan\b", r"\bwho (?:needs|has) to (?:file|report)\b",
+        r"\bwhat (?:amount|quantity|size)\b", r"\bhow (?:much|many)\b.*\b(?:count|matter|allowed)\b",
+        r"\b(?:go|goes|put) (?:in|on|into) the (?:plan|list|inventory|filing)\b", r"\bsmall amounts?\b",
         r"\bhay que reportar", r"\breportarlo\b", r"\bcount\b.*\b(?:container|total)\b",
         r"\bper container\b", r"\bsolids?\b.*\b(?:limit|cutoff|threshold)", r"\bcompressed gas\b"),
          "You must report a hazardous material when you have, at any one time during the year, 55 gallons or "
@@ -127,7 +129,8 @@ FACTS: tuple[Fact, ...] = (
     Fact("updates", "deadlines", _rx(r"\bchange", r"\bchanged\b", r"\bupdate", r"\bmoved?\b", r"\bnew address\b",
                                      r"\bsold\b", r"\bnew owner", r"\bownership\b", r"\bdoubled?\b",
                                      r"\bnew (?:chemical|material)\b", r"\bstarted (?:storing|using)\b",
-                                     r"\bname change\b", r"\bbusiness name\b"),
+                                     r"\bname change\b", r"\bbusiness name\b", r"\bbought\b", r"\bbuy(?:ing)?\b.*\bbusiness\b",
+                                     r"\bold owner", r"\bacquir", r"\btook over\b", r"\brelocat", r"\bexpan"),
          "Update the plan in CERS within 30 days of a substantial change: a new business name, new ownership, "
          "a new address, a 100% (doubled) increase in a material you already report, or a new hazardous "
          "material above its threshold.", 1.1),
