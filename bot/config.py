@@ -1,6 +1,8 @@
 """All settings in one place, read from the environment (with defaults for a local run)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -21,10 +23,22 @@ def _secret_key(var_dir: Path) -> str:
     if key:
         return key
     key_file = var_dir / "secret.key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
+    try:
+        # Created with mode 0600 in one step (never readable by others, not even for a moment); O_EXCL: when two
+        # processes start at once, one writes the key and the other reads it.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
     return key_file.read_text().strip()
+
+
+def derived_secret(secret_key: str, purpose: str) -> str:
+    """A secret for one purpose (the action server's header, Rasa's API token) derived from SECRET_KEY, so a
+    local run needs one secret only; set the variable itself to use another value."""
+    return hmac.new(secret_key.encode(), f"cers:{purpose}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,10 @@ class Settings:
     set_password_ttl_hours: int
     reset_ttl_hours: int
     access_decision_ttl_days: int
+    invitation_ttl_days: int
+    # Shared secrets of the processes behind the web server (see docs/security.md)
+    action_server_token: str
+    rasa_api_token: str
 
 
 @lru_cache(maxsize=1)
@@ -55,10 +73,11 @@ def get_settings() -> Settings:
     var_dir = _var_dir()
     web_port = int(env.get("WEB_PORT", "8000"))
     devmail = env.get("DEVMAIL_DIR")
+    secret_key = _secret_key(var_dir)
     return Settings(
         var_dir=var_dir,
         database_url=env.get("DATABASE_URL", f"sqlite:///{var_dir / 'cers.db'}"),
-        secret_key=_secret_key(var_dir),
+        secret_key=secret_key,
         web_base_url=env.get("WEB_BASE_URL", f"http://127.0.0.1:{web_port}").rstrip("/"),
         web_port=web_port,
         rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
@@ -74,9 +93,21 @@ def get_settings() -> Settings:
         set_password_ttl_hours=int(env.get("SET_PASSWORD_TTL_HOURS", "24")),
         reset_ttl_hours=int(env.get("RESET_TTL_HOURS", "2")),
         access_decision_ttl_days=int(env.get("ACCESS_DECISION_TTL_DAYS", "14")),
+        invitation_ttl_days=int(env.get("INVITATION_TTL_DAYS", "14")),
+        action_server_token=env.get("ACTION_SERVER_TOKEN") or derived_secret(secret_key, "action-server"),
+        rasa_api_token=env.get("RASA_API_TOKEN") or derived_secret(secret_key, "rasa-api"),
     )
 
 
 def reset_settings() -> None:
     """Forget cached settings (tests change the environment)."""
     get_settings.cache_clear()
+
+
+if __name__ == "__main__":  # `python -m bot.config action_server_token`: one setting, for scripts/start.sh
+    import sys
+
+    _allowed = ("action_server_token", "rasa_api_token")
+    if len(sys.argv) != 2 or sys.argv[1] not in _allowed:
+        sys.exit(f"usage: python -m bot.config {{{'|'.join(_allowed)}}}")
+    print(getattr(get_settings(), sys.argv[1]))

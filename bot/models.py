@@ -43,6 +43,9 @@ class User(Base):
     locked_until = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     activated_at = Column(DateTime(timezone=True), nullable=True)
+    # Every login session and conversation token carries the version it was issued under; log-out, a password
+    # change and disabling add one, which ends them all at once (migration 0006).
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
     roles = relationship("FacilityRole", back_populates="user", foreign_keys="FacilityRole.user_id")
 
@@ -578,3 +581,38 @@ class StepDraft(Base):
     step = Column(String(32), nullable=False)
     state = Column(JSON, nullable=False)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ThrottleHit(Base):
+    """One counted attempt (a sign-up, an email sent, a wrong password...) in a throttle bucket. `bucket` is a
+    keyed hash of what is counted ("signup-email:ana@x.com", "login-pair:ana@x.com|203.0.113.9"), so the table
+    holds no email address or IP in clear. Old rows are deleted as new ones come (bot.services.throttle)."""
+
+    __tablename__ = "throttle_hits"
+    id = Column(Integer, primary_key=True)
+    bucket = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+Index("ix_throttle_hits_bucket_created", ThrottleHit.bucket, ThrottleHit.created_at)
+
+
+class OutboxEmail(Base):
+    """An email written in the same transaction as the change that causes it, sent after the commit and
+    retried by the outbox worker (`python -m bot.outbox`). status: queued | sent | failed (gave up: shown to
+    staff on /staff/outbox). The body is blanked once sent (it may hold a one-time link)."""
+
+    __tablename__ = "outbox_emails"
+    id = Column(Integer, primary_key=True)
+    to_address = Column(String(254), nullable=False)
+    subject = Column(String(255), nullable=False)
+    body = Column(Text, nullable=False)
+    status = Column(String(16), nullable=False, default="queued")
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(String(500), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+
+Index("ix_outbox_emails_status_next", OutboxEmail.status, OutboxEmail.next_attempt_at)
