@@ -1,4 +1,5 @@
-"""Mail leaves only after a commit; the audit trail never holds secrets; the dev mail catcher stores .eml."""
+"""Mail leaves only after a commit, through a durable outbox retried by the worker; the audit trail never holds
+secrets; the dev mail catcher stores .eml."""
 from __future__ import annotations
 
 import smtplib
@@ -21,7 +22,7 @@ def test_send_email_over_smtp(smtp_server) -> None:  # type: ignore[no-untyped-d
 def test_send_failure_is_a_clear_service_error() -> None:  # SMTP_PORT=9: nothing listens
     with pytest.raises(mailer.MailNotSent) as err:
         mailer.send_email("ann@example.com", "Hello", "Body")
-    assert "try again in a few minutes" in err.value.message
+    assert "keep trying" in err.value.message
 
 
 def test_starttls_and_login_are_used_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,3 +122,72 @@ def test_devmail_stores_and_lists_messages(tmp_path, monkeypatch) -> None:  # ty
     assert any("activate?token=abc" in i.body for i in items)
     assert devmail.list_messages() == devmail.list_messages(tmp_path / "mail")
     assert devmail.list_messages(tmp_path / "nothing-here") == []
+
+
+def _outbox(db: Session) -> list:
+    from sqlalchemy import select
+
+    from bot.models import OutboxEmail
+
+    db.expire_all()
+    return list(db.execute(select(OutboxEmail).order_by(OutboxEmail.id)).scalars())
+
+
+def test_an_email_that_fails_after_the_commit_is_kept_and_sent_by_the_worker(db: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from bot import outbox
+    from bot.config import reset_settings
+    from tests.mailcatcher import running_smtp_server
+
+    mailer.queue_email(db, "ann@example.com", "Your link", "http://x/account/password?token=abc",
+                       report_failure=False)
+    db.commit()  # SMTP_PORT=9: the first try fails
+    [row] = _outbox(db)
+    assert (row.status, row.attempts) == ("queued", 1) and "Connection refused" in row.last_error
+    assert mailer.raise_mail_failures(db) is None  # not reported: the worker will send it
+
+    with running_smtp_server() as server:
+        monkeypatch.setenv("SMTP_HOST", server.host)
+        monkeypatch.setenv("SMTP_PORT", str(server.port))
+        reset_settings()
+        assert outbox.run_once().sent == 0  # not due yet: it waits for its retry time
+        row.next_attempt_at = row.next_attempt_at - timedelta(hours=1)
+        db.commit()
+        report = outbox.run_once()
+        assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
+        assert [m["Subject"] for m in server.messages] == ["Your link"]
+        assert outbox.run_once().sent == 0  # sent once only
+    [row] = _outbox(db)
+    assert row.status == "sent" and row.body == "" and row.sent_at  # the one-time link is not kept at rest
+
+
+def test_an_email_every_retry_failed_is_kept_as_failed_for_staff(db: Session, capsys) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from bot import outbox
+
+    mailer.queue_email(db, "ann@example.com", "Access request", "body")
+    db.commit()
+    with pytest.raises(mailer.MailNotSent):  # reported to the caller (the data is saved, the email is late)
+        mailer.raise_mail_failures(db)
+    for _ in range(mailer.MAX_ATTEMPTS):
+        [row] = _outbox(db)
+        if row.status == "failed":
+            break
+        row.next_attempt_at = row.next_attempt_at - timedelta(days=1)
+        db.commit()
+        outbox.run_once()
+    [row] = _outbox(db)
+    assert (row.status, row.attempts) == ("failed", mailer.MAX_ATTEMPTS)
+    assert [r.id for r in mailer.undelivered(db)] == [row.id]
+    outbox.list_failed()
+    listed = capsys.readouterr().out
+    assert "failed" in listed and "ann@example.com" in listed and "body" not in listed
+    assert mailer.retry_now(db, row.id) and row.status == "queued"
+
+
+def test_a_rolled_back_change_has_no_email_in_the_outbox(db: Session, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    mailer.queue_email(db, "a@example.com", "Dropped", "x")
+    db.rollback()
+    assert _outbox(db) == [] and smtp_server.messages == []
