@@ -34,8 +34,11 @@ class ValidateAccessRequestForm(BaseFormValidator):
     def validate_job_title(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        from bot.services.accounts import safe_for_email
+
         return self.clean(dispatcher, "job_title", value,
-                          lambda s: clean_text(s, field="title", label="job title", max_len=80))
+                          lambda s: safe_for_email(clean_text(s, field="title", label="job title", max_len=80),
+                                                   field="title", label="job title"))
 
 
 def _account_phone(db: Any, user_id: int) -> Optional[str]:
@@ -67,12 +70,13 @@ class ActionAskAccessPhone(Action):
 
 
 def _submit(db: Any, actor: Any, cers_id: str, phone: str, title: str) -> Optional[tuple[str, str]]:
-    from bot.services import access, facilities
+    from bot.services import access_throttle, facilities
 
     facility = facilities.find_by_cers_id(db, cers_id)
     if facility is None:
         return None
-    request = access.request_access(db, actor, facility.id, phone, title)
+    # throttled, and the title checked for links and phone numbers (it goes into the Lead Users' email)
+    request = access_throttle.request_access(db, actor, facility.id, phone, title)
     return facility.name, request.status
 
 

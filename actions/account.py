@@ -1,9 +1,10 @@
-"""Create an account, log in, resend the activation email. The password never passes through the chat."""
+"""Create an account, log in, resend the sign-up email. The password never passes through the chat, and
+neither does any link that sets it: the link to choose the password goes only to the address's inbox, and the
+chat answers the same whether or not the address has an account (bot.services.accounts)."""
 from __future__ import annotations
 
 import logging
 from typing import Any, Optional
-from urllib.parse import parse_qs, urlparse
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -11,13 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_base import BaseFormValidator
-from actions.identity import current_identity, require_user
+from actions.identity import client_of, current_identity, require_user
 from actions.replies import anonymous_buttons, offer_login, user_buttons
 from actions.services import Failed, call, call_or_tell
 from actions.text import strip_contact_details
 from bot.actor import Actor
-from bot.errors import Conflict, ServiceError
-from bot.validation import PASSWORD_RULE_LIST, PASSWORD_RULES, normalize_email, normalize_full_name, normalize_phone
+from bot.errors import ServiceError
+from bot.validation import normalize_email, normalize_phone
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,11 @@ class ValidateSignupForm(BaseFormValidator):
     def validate_full_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        from bot.services.accounts import check_name
+
         def name(s: str) -> str:
-            clean = normalize_full_name(strip_contact_details(s))
+            # the name is the greeting of emails: no web address or phone number in it (check_name)
+            clean = check_name(strip_contact_details(s))
             return clean.title() if clean.islower() else clean  # "ana lopez" -> "Ana Lopez"; keep "McDonald"
 
         return self.clean(dispatcher, "full_name", value, name)
@@ -54,13 +58,8 @@ class ValidateSignupForm(BaseFormValidator):
         return self.clean(dispatcher, "phone", value, normalize_phone, tracker, "phone")
 
 
-def _token_from_url(url: str) -> Optional[str]:
-    values = parse_qs(urlparse(url).query).get("token")
-    return values[0] if values else None
-
-
 class ActionSubmitSignup(Action):
-    """Create the pending account and hand over the secure set-password form."""
+    """Ask for the account: the link to choose the password is emailed; the chat never shows it."""
 
     def name(self) -> str:
         return "action_submit_signup"
@@ -81,15 +80,8 @@ class ActionSubmitSignup(Action):
         from bot.services import accounts
 
         try:
-            started = await call(accounts.start_signup, full_name, email, phone, Actor.anonymous(channel="chat"))
-        except Conflict as exc:
-            dispatcher.utter_message(text=exc.message)
-            dispatcher.utter_message(
-                text="If it's yours, log in. Or sign up with another email address.",
-                buttons=[{"title": "Log in", "payload": "/log_in"},
-                         {"title": "Use another email", "payload": "/sign_up"}],
-            )
-            return [SlotSet("email", None)]  # keep name and phone; ask only for another email next time
+            started = await call(accounts.start_signup, full_name, email, phone, Actor.anonymous(channel="chat"),
+                                 client=client_of(tracker))
         except ServiceError as exc:
             dispatcher.utter_message(text=exc.message)
             return []
@@ -97,18 +89,11 @@ class ActionSubmitSignup(Action):
             logger.exception("start_signup failed")
             dispatcher.utter_message(response="utter_service_error")
             return []
-        url = started.set_password_url
         dispatcher.utter_message(
-            text=(
-                f"Thanks, {_first_name(full_name)}! Your account is almost ready. Now choose your password in the "
-                f"secure form (it goes straight to our account server, never through this chat): {url}\n"
-                f"{PASSWORD_RULES}"
-            )
+            text=f"Thanks, {_first_name(full_name)}! {started.message}",
+            buttons=[{"title": "Log in", "payload": "/log_in"},
+                     {"title": "Send the email again", "payload": "/resend_activation"}],
         )
-        dispatcher.utter_message(
-            json_message={"form": "set_password", "url": url, "token": getattr(started, "token", None) or _token_from_url(url), "rules": PASSWORD_RULE_LIST}
-        )
-        dispatcher.utter_message(response="utter_check_email")
         return []
 
 
@@ -137,12 +122,12 @@ class ActionResendActivation(Action):
         from bot.services import accounts
 
         try:
-            await call_or_tell(dispatcher, accounts.resend_activation, email)
+            await call_or_tell(dispatcher, accounts.resend_activation, email, client=client_of(tracker))
         except Failed:
             return []
         dispatcher.utter_message(
             text=(
-                f"If {email} has an account waiting for activation, I've sent the link again. It can take a few "
+                f"If {email} has an account waiting for its password, I've emailed it a new link. It can take a few "
                 "minutes: please look in your spam or junk folder too. The link works for 24 hours."
             )
         )

@@ -1,15 +1,23 @@
-"""Who is talking: the signed conversation token in the message metadata, verified for this conversation."""
+"""Who is talking: the signed conversation token in the message metadata, verified for this conversation.
+
+The action server's door (`actions.gate`) has already replaced a token whose account logged out since by
+`gate.REVOKED`; importing this module inside a rasa-sdk server installs that door (see actions/gate.py).
+"""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import gate
 from bot.actor import Actor
 from bot.errors import InvalidToken
+
+if TYPE_CHECKING:
+    from bot.services.accounts import Client
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +71,9 @@ def current_identity(tracker: Tracker) -> ChatIdentity:
     token = _token(tracker)
     if token is None:
         return ChatIdentity(ANONYMOUS)
+    if token == gate.REVOKED:
+        logger.info("conversation token of sender %s no longer holds (logged out)", tracker.sender_id)
+        return ChatIdentity(INVALID)
     from bot.services.conversation_auth import verify_token
 
     try:
@@ -97,3 +108,17 @@ def require_user(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional
         dispatcher.utter_message(response="utter_login_first")
         offer_login(dispatcher, with_text=True)
     return None
+
+
+def client_of(tracker: Tracker) -> "Client":
+    """Who is asking, for the throttles: the IP the web server vouched for (its signed `client` claim; a
+    message posted to Rasa some other way has none) and the conversation."""
+    from bot.services.accounts import Client
+    from bot.services.conversation_auth import verify_client_claim
+
+    metadata: Any = (tracker.latest_message or {}).get("metadata") or {}
+    claim = metadata.get("client") if isinstance(metadata, dict) else None
+    return Client(ip=verify_client_claim(claim, tracker.sender_id), conversation=str(tracker.sender_id))
+
+
+gate.install_on_running_app()

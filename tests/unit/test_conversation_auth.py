@@ -63,3 +63,69 @@ def test_expired_tokens_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InvalidToken) as err:
         verify_token(default_ttl, "conv-1")
     assert err.value.message == "Please log in again: your login has expired."
+
+
+# --- tokens that end with the account's sessions, checked by the action server's door -----------------------
+def test_a_token_stops_working_when_the_account_logs_out_changes_its_password_or_is_disabled(db, make_user) -> None:  # type: ignore[no-untyped-def]
+    from bot.actor import Actor
+    from bot.services import accounts
+    from bot.services.conversation_auth import check_current
+
+    user = make_user("ann@example.com")
+    identity = verify_token(issue_token(user.id, "conv-1", version=user.session_version), "conv-1")
+    check_current(db, identity)  # holds
+    accounts.log_out(db, user.id, user.session_version)
+    db.commit()
+    with pytest.raises(InvalidToken) as ended:
+        check_current(db, identity)
+    assert "log in again" in ended.value.message
+    db.refresh(user)
+    fresh = verify_token(issue_token(user.id, "conv-2", version=user.session_version), "conv-2")
+    check_current(db, fresh)  # a new login's token holds
+    accounts.disable_account(db, Actor.system(), user.id)
+    db.commit()
+    with pytest.raises(InvalidToken):
+        check_current(db, fresh)
+
+
+def test_the_action_servers_door_takes_away_a_token_that_no_longer_holds(db, make_user) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from actions import gate
+    from bot.services import accounts
+
+    user = make_user("ann@example.com")
+    token = issue_token(user.id, "conv-1", version=user.session_version)
+
+    def call() -> dict:
+        return {"next_action": "action_welcome_user", "sender_id": "conv-1",
+                "tracker": {"sender_id": "conv-1", "latest_message": {"text": "hi", "metadata": {"auth_token": token}}}}
+
+    kept = call()
+    assert asyncio.run(gate.screen_identity(kept)) is False
+    assert kept["tracker"]["latest_message"]["metadata"]["auth_token"] == token
+    accounts.log_out(db, user.id, user.session_version)
+    db.commit()
+    taken = call()
+    assert asyncio.run(gate.screen_identity(taken)) is True
+    assert taken["tracker"]["latest_message"]["metadata"]["auth_token"] == gate.REVOKED
+
+
+def test_the_action_servers_door_wants_rasas_shared_token() -> None:
+    from actions import gate
+    from bot.config import get_settings
+
+    assert not gate.authorized({})
+    assert not gate.authorized({gate.HEADER: "guess"})
+    assert gate.authorized({gate.HEADER: get_settings().action_server_token})
+    assert get_settings().action_server_token != get_settings().secret_key
+
+
+def test_client_claims_are_signed_for_one_conversation() -> None:
+    from bot.services.conversation_auth import issue_client_claim, verify_client_claim
+
+    claim = issue_client_claim("conv-1", "203.0.113.5")
+    assert verify_client_claim(claim, "conv-1") == "203.0.113.5"
+    assert verify_client_claim(claim, "conv-2") is None
+    assert verify_client_claim(claim[:-2] + "xx", "conv-1") is None
+    assert verify_client_claim(None, "conv-1") is None and verify_client_claim(42, "conv-1") is None
