@@ -1,4 +1,5 @@
-"""The Starlette application: routes, security headers, a request log without query strings, error pages."""
+"""The Starlette application: routes, the login-session check, security headers, a request log without query
+strings, error pages."""
 from __future__ import annotations
 
 import logging
@@ -17,6 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.web import api, inventory, pages
+from bot.web.sessions import SessionCheck
 
 log = logging.getLogger("bot.web")
 
@@ -93,6 +95,7 @@ def create_app() -> Starlette:
         Route("/account/password", pages.password_page),
         Route("/account/password", pages.password_submit, methods=["POST"]),
         Route("/account/activate", pages.activate_page),
+        Route("/account/activate", pages.activate_submit, methods=["POST"]),
         Route("/account/resend", pages.resend_submit, methods=["POST"]),
         Route("/account/reset", pages.reset_request_page),
         Route("/account/reset", pages.reset_request_submit, methods=["POST"]),
@@ -104,6 +107,7 @@ def create_app() -> Starlette:
         Route("/access/decide", pages.access_confirm_page),
         Route("/access/decide", pages.access_decide, methods=["POST"]),
         Route("/dev/mail", pages.devmail_page),
+        Route("/staff/outbox", pages.staff_outbox_page),
         Route("/api/inventory/upload", inventory.upload_api, methods=["POST"]),
         Route("/api/inventory/export", inventory.export_api),
         Route("/inventory/upload", inventory.upload_page),
@@ -112,7 +116,7 @@ def create_app() -> Starlette:
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(SessionCheck)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )

@@ -1,4 +1,8 @@
-"""HTML pages: chat, set password, activation, login, password reset, access decisions, dev mail."""
+"""HTML pages: chat, choose a password, activation, login, password reset, access decisions, dev mail, and
+the staff page of emails not delivered.
+
+A page opened from an emailed link never changes anything by being opened (mail scanners open links): it
+shows what the link is for and a form; the POST acts."""
 from __future__ import annotations
 
 import logging
@@ -14,10 +18,20 @@ from starlette.templating import Jinja2Templates
 from bot import errors
 from bot.config import get_settings
 from bot.services import accounts
-from bot.web.api import PASSWORD_MISMATCH, error_status, password_errors, password_saved_message
+from bot.web.api import (
+    PASSWORD_MISMATCH,
+    choose_password,
+    client_of,
+    end_session,
+    error_status,
+    login_user,
+    password_errors,
+    start_logged_in,
+)
 from bot.web.blocking import SavedButMailFailed, in_db
 from bot.web.sessions import (
     CSRF_FIELD,
+    conversation_marker,
     csrf_cookie_value,
     csrf_ok,
     csrf_token_for,
@@ -27,7 +41,6 @@ from bot.web.sessions import (
     same_origin,
     set_conversation_cookie,
     set_csrf_cookie,
-    set_session,
 )
 
 log = logging.getLogger("bot.web.pages")
@@ -110,9 +123,15 @@ async def chat_page(request: Request) -> Response:
         except Exception:  # the page still works; the name is only a greeting
             log.exception("could not read the logged-in user's name")
     conv_id = read_conversation_id(request)
-    response = render(request, "chat.html", logged_in=session is not None, user_name=name)
+    new_conv = conv_id is None
     if conv_id is None:
-        set_conversation_cookie(response, new_conversation_id())
+        conv_id = new_conversation_id()
+    # The page keeps the transcript of its conversation; the marker tells it when the conversation changed
+    # (another login in this browser), so one person's transcript is never shown to the next.
+    response = render(request, "chat.html", logged_in=session is not None, user_name=name,
+                      conversation=conversation_marker(conv_id))
+    if new_conv:
+        set_conversation_cookie(response, conv_id)
     return response
 
 
@@ -121,18 +140,31 @@ def _user_name(db: Any, user_id: int) -> Optional[str]:
     return user.full_name if user is not None else None
 
 
-# ---- set password --------------------------------------------------------------------------------------
+# ---- choose a password (sign-up link, reset link) -------------------------------------------------------
 async def password_page(request: Request) -> Response:
     token = request.query_params.get("token", "")
     if not token:
         return message_page(
             request,
             "Link incomplete",
-            "This link has no token. Open the link exactly as the assistant gave it, or ask the assistant "
-            "for a new one by saying \"sign up\".",
+            "This link has no token. Open the link exactly as it is in the email, or ask the assistant to send "
+            "you a new one.",
             status=400,
         )
-    return render(request, "password.html", token=token, rules=password_rules(), errors=[])
+    try:
+        info = await in_db(lambda db: accounts.describe_link(db, token))
+    except errors.ServiceError as exc:
+        return _bad_link_page(request, exc.message)
+    return _password_form(request, token, info, errors=[])
+
+
+def _password_form(request: Request, token: str, info: Any, *, errors: list[str], status: int = 200,
+                   full_name: Optional[str] = None, phone: Optional[str] = None) -> Response:
+    signup = info is not None and info.purpose == "set_password"
+    return render(request, "password.html", status, token=token, rules=password_rules(), errors=errors,
+                  email=info.email if info else None, signup=signup,
+                  full_name=full_name if full_name is not None else (info.full_name if signup else ""),
+                  phone=phone if phone is not None else ((info.phone or "") if signup else ""))
 
 
 async def password_submit(request: Request) -> Response:
@@ -140,14 +172,21 @@ async def password_submit(request: Request) -> Response:
     if data is None:
         return csrf_failed(request)
     token, password, confirm = data.get("token", ""), data.get("password", ""), data.get("confirm", "")
+    full_name, phone = data.get("full_name"), data.get("phone")
+    try:
+        info = await in_db(lambda db: accounts.describe_link(db, token))
+    except errors.ServiceError as exc:
+        return _bad_link_page(request, exc.message)
     problems: list[str] = []
+    status = 400
     if not password:
         problems = ["Enter a password."]
     elif password != confirm:
         problems = [PASSWORD_MISMATCH]
     else:
+        client = client_of(request)
         try:
-            message = await in_db(lambda db: password_saved_message(accounts.set_password(db, token, password)))
+            message = await in_db(lambda db: choose_password(db, token, password, full_name, phone, client))
             return message_page(request, "Password saved", message, links=[("/", "Back to the chat")])
         except SavedButMailFailed as exc:
             return message_page(request, "Password saved", exc.message, links=[("/", "Back to the chat")])
@@ -155,7 +194,8 @@ async def password_submit(request: Request) -> Response:
             return _bad_link_page(request, exc.message)
         except errors.ServiceError as exc:
             problems = password_errors(exc, password)
-    return render(request, "password.html", 400, token=token, rules=password_rules(), errors=problems)
+            status = error_status(exc) if isinstance(exc, errors.RateLimited) else 400
+    return _password_form(request, token, info, errors=problems, status=status, full_name=full_name, phone=phone)
 
 
 def _bad_link_page(request: Request, message: str) -> Response:
@@ -163,15 +203,28 @@ def _bad_link_page(request: Request, message: str) -> Response:
         request,
         "This link can't be used",
         message,
-        "Ask the assistant for a new link: go back to the chat and say \"sign up\" with the same email.",
+        "To get a new link, go back to the chat and sign up again with the same email, or ask for a password "
+        "reset: the new link goes to your inbox.",
         status=400,
-        links=[("/", "Back to the chat")],
+        links=[("/", "Back to the chat"), ("/account/reset", "Reset my password")],
     )
 
 
 # ---- activation and resend -------------------------------------------------------------------------------
 async def activate_page(request: Request) -> Response:
+    """GET of an (older) activation link: says what it does and asks; only the button's POST activates."""
     token = request.query_params.get("token", "")
+    if not token:
+        return render(request, "activate_failed.html", 400,
+                      message="This activation link is incomplete (it has no token).", result=None)
+    return render(request, "activate_confirm.html", token=token)
+
+
+async def activate_submit(request: Request) -> Response:
+    data = await form_data(request)
+    if data is None:
+        return csrf_failed(request)
+    token = data.get("token", "")
     try:
         if not token:
             raise errors.InvalidToken("This activation link is incomplete (it has no token).")
@@ -194,7 +247,8 @@ async def resend_submit(request: Request) -> Response:
     try:
         if not email:
             raise errors.ValidationError("Enter the email address you signed up with.", field="email")
-        await in_db(lambda db: accounts.resend_activation(db, email))
+        client = client_of(request)
+        await in_db(lambda db: accounts.resend_activation(db, email, client=client))
     except SavedButMailFailed as exc:
         return render(request, "activate_failed.html", 503, message=None, result=exc.message, email=email)
     except errors.ServiceError as exc:
@@ -202,9 +256,9 @@ async def resend_submit(request: Request) -> Response:
                       email=email)
     return message_page(
         request,
-        "Activation link sent",
-        f"If an account at {email} is waiting for activation, we sent it a new link. Check your email, and "
-        f"look in spam too. The link works once and expires in {get_settings().activation_ttl_hours} hours.",
+        "Link sent",
+        f"If an account at {email} is waiting for its password, we emailed it a new link. Check your email, and "
+        f"look in spam too. The link works once and expires in {get_settings().set_password_ttl_hours} hours.",
         links=[("/", "Back to the chat")],
     )
 
@@ -219,15 +273,16 @@ async def login_submit(request: Request) -> Response:
     if data is None:
         return csrf_failed(request)
     email, password = data.get("email", "").strip(), data.get("password", "")
+    client = client_of(request, devices=True)
     try:
         if not email or not password:
             raise errors.ValidationError("Enter your email address and your password.")
-        user_id = await in_db(lambda db: accounts.authenticate(db, email, password).id)
+        user_id, _name, version, device = await in_db(lambda db: login_user(db, email, password, client))
     except errors.ServiceError as exc:
         return render(request, "login.html", error_status(exc), error=exc.message, email=email,
                       not_active=isinstance(exc, errors.AccountNotActive))
     response = RedirectResponse("/", status_code=303)
-    set_session(response, user_id)
+    start_logged_in(request, response, user_id, version, device)  # a new conversation, never the last user's
     return response
 
 
@@ -244,7 +299,8 @@ async def reset_request_submit(request: Request) -> Response:
     try:
         if not email:
             raise errors.ValidationError("Enter the email address you signed up with.", field="email")
-        await in_db(lambda db: accounts.request_password_reset(db, email))
+        client = client_of(request)
+        await in_db(lambda db: accounts.request_password_reset(db, email, client=client))
     except SavedButMailFailed as exc:
         return render(request, "reset_request.html", 503, error=exc.message, email=email)
     except errors.ServiceError as exc:
@@ -402,10 +458,29 @@ async def logout_submit(request: Request) -> Response:
     data = await form_data(request)
     if data is None:
         return csrf_failed(request)
-    from bot.web.sessions import clear_session
-
     response = RedirectResponse("/", status_code=303)
-    clear_session(response)
-    # A fresh conversation: the next person at this browser does not continue the logged-in one.
-    set_conversation_cookie(response, new_conversation_id())
+    await end_session(request, response)  # every session of the account ends; a new, anonymous conversation
     return response
+
+
+# ---- staff: emails not delivered -----------------------------------------------------------------------------
+async def staff_outbox_page(request: Request) -> Response:
+    """Emails the outbox gave up on (and those still being retried), for staff. Never shows a body."""
+    session = read_session(request)
+    if session is None:
+        return RedirectResponse("/login", status_code=303)
+    rows = await in_db(lambda db: _undelivered_for_staff(db, session.user_id))
+    if rows is None:
+        return message_page(request, "Staff only", "This page is for staff accounts.", status=403,
+                            links=[("/", "Back to the chat")])
+    return render(request, "staff_outbox.html", rows=rows)
+
+
+def _undelivered_for_staff(db: Any, user_id: int) -> Optional[list[dict[str, Any]]]:
+    from bot.services import mailer
+
+    user = accounts.get_user(db, user_id)
+    if user is None or not user.is_staff:
+        return None
+    return [{"id": r.id, "to": r.to_address, "subject": r.subject, "status": r.status, "attempts": r.attempts,
+             "error": r.last_error or "", "created": r.created_at} for r in mailer.undelivered(db)]

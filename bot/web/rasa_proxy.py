@@ -14,6 +14,10 @@ log = logging.getLogger("bot.web.rasa")
 MAX_MESSAGE_CHARS = 2000
 RASA_TIMEOUT_S = 30.0
 UNAVAILABLE = "The assistant is starting or unavailable, try again in a minute."
+PASSWORD_NOT_SENT = (
+    "That looked like a password, so I didn't pass it on or keep it. Never type your password in the chat: "
+    "use the log-in form (say \"log in\"). If it wasn't a password, write it with spaces or in other words."
+)
 # Triggers the page itself sends ("/intent" messages that are not replies to a button the bot showed).
 PAGE_TRIGGERS = frozenset({"/sign_up", "/log_in", "/find_facility", "/logged_in"})
 
@@ -54,11 +58,18 @@ def sign_buttons(replies: Any, conv_id: str) -> Any:
     return replies
 
 
-async def forward(client: httpx.AsyncClient, conv_id: str, message: str, auth_token: Optional[str]) -> list:
-    """Send one message to Rasa's REST webhook and return its list of replies."""
+async def forward(client: httpx.AsyncClient, conv_id: str, message: str, auth_token: Optional[str],
+                  client_claim: Optional[str] = None) -> list:
+    """Send one message to Rasa's REST webhook and return its list of replies. The conversation token and the
+    client claim go in the metadata (Rasa's tracker store drops both: rasa_addons.tracker_store)."""
     body: dict[str, Any] = {"sender": conv_id, "message": message}
+    metadata: dict[str, str] = {}
     if auth_token:
-        body["metadata"] = {"auth_token": auth_token}
+        metadata["auth_token"] = auth_token
+    if client_claim:
+        metadata["client"] = client_claim
+    if metadata:
+        body["metadata"] = metadata
     url = f"{get_settings().rasa_url}/webhooks/rest/webhook"
     try:
         response = await client.post(url, json=body, timeout=RASA_TIMEOUT_S)

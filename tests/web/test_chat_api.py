@@ -1,4 +1,5 @@
-"""POST /api/chat: forwarding to Rasa, the conversation token in the metadata, and what is refused."""
+"""POST /api/chat: forwarding to Rasa, the conversation token and client claim in the metadata, what is
+refused, and what is screened out before Rasa (which keeps everything in its tracker store) sees it."""
 from __future__ import annotations
 
 import pytest
@@ -18,7 +19,10 @@ def test_anonymous_message_is_forwarded_without_token(client: TestClient, fake_r
     response = client.post("/api/chat", json={"message": "  hello there "})
     assert response.status_code == 200
     assert response.json() == [{"recipient_id": conv, "text": "echo: hello there"}]
-    assert fake_rasa.requests == [{"sender": conv, "message": "hello there"}]
+    [sent] = fake_rasa.requests
+    assert (sent["sender"], sent["message"]) == (conv, "hello there") and "auth_token" not in sent["metadata"]
+    # the web server vouches for the browser's IP (for the sign-up throttles), for this conversation only
+    assert conversation_auth.verify_client_claim(sent["metadata"]["client"], conv) == "testclient"
 
 
 def test_first_chat_without_page_visit_gets_a_conversation_cookie(client: TestClient, fake_rasa: FakeRasa) -> None:
@@ -35,28 +39,34 @@ def test_logged_in_message_carries_a_token_for_this_user_and_conversation(
 ) -> None:
     email = active_user("owner@example.com")
     client.get("/")
-    conv = client.cookies[CONV_COOKIE]
+    before = client.cookies[CONV_COOKIE]
     login = client.post("/api/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 200, login.text
+    conv = client.cookies[CONV_COOKIE]
+    assert conv != before  # a login starts a new conversation
     client.post("/api/chat", json={"message": "/logged_in"})
     sent = fake_rasa.requests[-1]
     assert sent["sender"] == conv and sent["message"] == "/logged_in"
     identity = conversation_auth.verify_token(sent["metadata"]["auth_token"], conv)
     with pytest.raises(errors.InvalidToken):  # bound to this conversation only
         conversation_auth.verify_token(sent["metadata"]["auth_token"], "another-conversation")
-    # the login response's token is for the same user
-    assert conversation_auth.verify_token(login.json()["token"], conv).user_id == identity.user_id
+    assert "token" not in login.json()  # the page never holds a token: the web server signs one per message
 
     client.post("/api/logout", json={})
     client.post("/api/chat", json={"message": "who am I"})
     after = fake_rasa.requests[-1]
-    assert "metadata" not in after and after["sender"] != conv  # logged out: new, anonymous conversation
+    assert "auth_token" not in after["metadata"] and after["sender"] != conv  # a new, anonymous conversation
+    from bot.db import session_scope
+
+    with session_scope() as db:  # and the token signed before the log-out no longer holds
+        with pytest.raises(errors.InvalidToken):
+            conversation_auth.check_current(db, identity)
 
 
 def test_forged_session_cookie_is_anonymous(client: TestClient, fake_rasa: FakeRasa) -> None:
     client.cookies.set("cers_session", "eyJ1aWQiOjF9.forged.signature")
     assert client.post("/api/chat", json={"message": "hi"}).status_code == 200
-    assert "metadata" not in fake_rasa.requests[-1]
+    assert "auth_token" not in fake_rasa.requests[-1]["metadata"]
 
 
 def test_rasa_down_gives_503_with_a_clear_message(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,3 +129,46 @@ def test_json_endpoints_refuse_other_content_types_and_other_sites(client: TestC
     assert hidden.status_code == 200  # a browser hiding the origin but vouching same-origin
     assert client.post("/api/chat", json={"message": "x"}, headers={"Origin": "null"}).status_code == 403
     assert fake_rasa.messages == ["hi", "hi again"]
+
+
+# --- screened before Rasa sees it -------------------------------------------------------------------------
+@pytest.mark.parametrize("message", ["Tamarack-Glen-4471", "my password is Harbor7Lantern",
+                                     "password: hunter2hunter2", "Harbor7Lantern"])
+def test_a_password_typed_into_the_chat_is_never_forwarded(client: TestClient, fake_rasa: FakeRasa, message) -> None:
+    response = client.post("/api/chat", json={"message": message})
+    assert response.status_code == 200
+    assert "looked like a password" in response.json()[0]["text"]
+    assert fake_rasa.requests == []
+
+
+@pytest.mark.parametrize("message", ["2-Butoxyethanol", "we keep 55 gallons of 1,1,1-trichloroethane",
+                                     "CAL000123456", "maria.lopez@example.com", "(559) 555-0123", "10149706",
+                                     "the password form didn't open"])
+def test_ordinary_answers_are_not_taken_for_passwords(client: TestClient, fake_rasa: FakeRasa, message) -> None:
+    assert client.post("/api/chat", json={"message": message}).status_code == 200
+    assert fake_rasa.messages == [message]
+
+
+def test_a_pasted_one_time_link_reaches_rasa_without_its_token(client: TestClient, fake_rasa: FakeRasa) -> None:
+    secret = "Zq3Yk2m9Xw8L4vP1sR7tU6aB5cD0eF2gH4jK8nM1pQ3"
+    client.post("/api/chat", json={"message": f"the link http://127.0.0.1:8000/account/password?token={secret} fails"})
+    client.post("/api/chat", json={"message": f"it says {secret}"})
+    assert secret not in str(fake_rasa.requests)
+    assert fake_rasa.messages[0].startswith("the link http://127.0.0.1:8000/account/password?token=[removed]")
+
+
+def test_a_lone_surrogate_is_a_clear_400_not_a_server_error(client: TestClient, fake_rasa: FakeRasa) -> None:
+    response = client.post("/api/chat", content=b'{"message": "hi \\ud800 there"}',
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and "valid text" in response.json()["errors"][0]
+    assert fake_rasa.requests == []
+
+
+def test_a_big_json_body_is_refused_before_it_is_read(client: TestClient, fake_rasa: FakeRasa) -> None:
+    declared = client.post("/api/chat", content=b"{}", headers={"Content-Type": "application/json",
+                                                               "Content-Length": str(5 * 1024 * 1024)})
+    assert declared.status_code == 413
+    streamed = client.post("/api/chat", content=iter([b'{"message": "', b"x" * 70_000, b'"}']),
+                           headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413 and "too large" in streamed.json()["errors"][0]
+    assert fake_rasa.requests == []

@@ -17,11 +17,18 @@
   var formCount = 0;
 
   // ---- transcript kept for this tab, so a reload shows the conversation so far (text only, no forms) ----
+  // The transcript belongs to one conversation (the server's marker): after another login in this browser the
+  // conversation is new, and the last person's transcript is not shown.
   var TRANSCRIPT_KEY = "cers_transcript";
+  var conversation = (chat && chat.dataset.conversation) || "";
   var restoring = false;
 
   function loadTranscript() {
-    try { return JSON.parse(window.sessionStorage.getItem(TRANSCRIPT_KEY) || "[]"); } catch (e) { return []; }
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(TRANSCRIPT_KEY) || "null");
+      if (saved && saved.conversation === conversation && Array.isArray(saved.items)) { return saved.items; }
+    } catch (e) { /* unreadable: start afresh */ }
+    return [];
   }
 
   function remember(kind, text, card) {
@@ -31,7 +38,8 @@
       var item = { kind: kind, text: String(text) };
       if (card) { item.card = card; }
       items.push(item);
-      window.sessionStorage.setItem(TRANSCRIPT_KEY, JSON.stringify(items.slice(-200)));
+      window.sessionStorage.setItem(TRANSCRIPT_KEY,
+        JSON.stringify({ conversation: conversation, items: items.slice(-200) }));
     } catch (e) { /* storage full or disabled: the chat still works */ }
   }
 
@@ -374,6 +382,9 @@
           li.className = "msg notice";
           li.textContent = "You are logged in as " + (result.data.name || email.value) + ".";
           chat.dataset.loggedIn = "true";
+          // The login started a new conversation on the server: keep the new one's transcript from here on.
+          forgetTranscript();
+          if (result.data.conversation) { conversation = result.data.conversation; }
           if (logoutForm) { logoutForm.hidden = false; }
           submit.disabled = false;
           return sendChat("/logged_in", null);
@@ -594,8 +605,8 @@
     var form = document.createElement("form");
     form.className = "stack inventory-upload-form";
     form.appendChild(textEl("p", "form-title",
-      "Upload your inventory: the CERS inventory template as an Excel file (.xlsx), up to 20 MB. " +
-      "It goes straight to our server, not into the chat."));
+      "Upload your inventory: the CERS inventory template as an Excel file (.xlsx), up to 20 MB and " +
+      "10,000 materials. It goes straight to our server, not into the chat."));
     formCount += 1;
     var id = "f" + formCount;
     var label = textEl("label", "", "Inventory file (.xlsx)");
