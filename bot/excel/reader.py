@@ -1,6 +1,11 @@
 """Read a CERS HMI upload workbook the way CERS reads it (cers-facts.md 1.1): the FIRST sheet; the header row
 is the row whose first cell is "CERSID"; columns matched by name, not order; every template column present;
-rows with blank CERSID and CommonName skipped. Values are validated into InventoryItem attributes."""
+rows with blank CERSID and CommonName skipped. Values are validated into InventoryItem attributes.
+
+Bounded for any input: the header is looked for in the first rows only, only the header's columns are read,
+at most `safety.MAX_IMPORT_ROWS` materials (a file with more is refused, saying so), reading stops after a long
+run of empty rows, and the sheet's XML is scanned in chunks, never loaded whole. A text cell that starts like a
+formula ("=HYPERLINK(...)", "@SUM", "+cmd|...") is refused, so it can never come back out as a live formula."""
 from __future__ import annotations
 
 import io
@@ -11,7 +16,7 @@ from typing import Any, Optional
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from bot.excel.safety import ExcelFileError, check_workbook_bytes
+from bot.excel.safety import MAX_IMPORT_ROWS, ExcelFileError, check_workbook_bytes
 from bot.excel.template import (
     BY_HEADER, CODE_WORDS, CODES, DOT_CLASSES, GHS_ALIASES, GHS_HEADERS, HEADERS, MAX_COMPONENTS,
 )
@@ -20,6 +25,10 @@ from bot.models import STORAGE_CONTAINER_COLUMNS
 MAX_AMOUNT = 1e9  # more than a billion gallons/pounds/cubic feet in one place is a typing mistake
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 _MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+_FORMULA_TAG_RE = re.compile(rb"<f[ >]")
+HEADER_SEARCH_ROWS = 100  # the header row ("CERSID" in column A) is among the first rows
+MAX_BLANK_RUN = 1000  # this many empty rows in a row end the sheet (formatting often reaches row 1,048,576)
+_CHUNK = 1024 * 1024
 _YES = {"y", "yes", "true", "1", "x"}
 _NO = {"n", "no", "false", "0"}
 
@@ -48,13 +57,38 @@ class ParsedSheet:
     error_rows: set[int] = field(default_factory=set)
 
 
-def _sheet_xml(data: bytes, wb: Any) -> bytes:
-    ws = wb.worksheets[0]
-    path = getattr(ws, "_worksheet_path", None)
+def _sheet_path(wb: Any) -> Optional[str]:
+    return getattr(wb.worksheets[0], "_worksheet_path", None)
+
+
+def _scan_sheet_xml(wb: Any, header_row: int) -> bool:
+    """Read the first sheet's XML in chunks: ExcelFileError for merged cells in the inventory rows; True when
+    it has formulas. Never holds more than two chunks."""
+    path = _sheet_path(wb)
     if not path:
-        return b""
+        return False
+    has_formula = False
+    tail = b""
     with wb._archive.open(path) as handle:  # noqa: SLF001 - openpyxl keeps the zip open in read-only mode
-        return handle.read()
+        while True:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                break
+            window = tail + chunk
+            for ref in _MERGE_RE.findall(window):
+                _check_merge(ref.decode(), header_row)
+            has_formula = has_formula or bool(_FORMULA_TAG_RE.search(window))
+            tail = window[-256:]
+    return has_formula
+
+
+def _check_merge(text: str, header_row: int) -> None:
+    _, _, _, max_row = range_boundaries(text if ":" in text else f"{text}:{text}")
+    if max_row is not None and max_row >= header_row:
+        raise ExcelFileError(
+            f"The sheet has merged cells ({text}) in the inventory rows. Each material needs its own row with one "
+            "value per cell: select the sheet, choose Merge & Center > Unmerge Cells, fill in the cells and upload "
+            "again.", field="file")
 
 
 def _text(value: Any) -> Optional[str]:
@@ -77,19 +111,18 @@ def read_workbook(data: bytes, filename: str = "") -> ParsedSheet:
     try:
         if not wb.worksheets:
             raise ExcelFileError("The workbook has no worksheet.", field="file")
-        xml = _sheet_xml(data, wb)
-        rows = wb.worksheets[0].iter_rows(values_only=True)
+        ws = wb.worksheets[0]
         header_row, header = 0, None
-        for number, values in enumerate(rows, start=1):
+        for number, values in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
             if values and _text(values[0]) == "CERSID":
                 header_row, header = number, values
                 break
         if header is None:
             raise ExcelFileError(
                 "I couldn't find the header row: in the CERS inventory template it is the row whose first cell (column A) "
-                "is “CERSID”. Please use the CERS Hazardous Materials Inventory upload template, or put its column "
-                "headings back, on the first sheet.", field="file")
-        _check_merged(xml, header_row)
+                "is “CERSID”, among the first rows of the sheet. Please use the CERS Hazardous Materials Inventory upload "
+                "template, or put its column headings back, on the first sheet.", field="file")
+        has_formulas = _scan_sheet_xml(wb, header_row)
         positions: dict[str, int] = {}
         for i, h in enumerate(header):
             name = _text(h)
@@ -102,34 +135,26 @@ def read_workbook(data: bytes, filename: str = "") -> ParsedSheet:
                 f"Columns in the uploaded worksheet do not match the CERS template: missing {shown}. Headings must be "
                 "spelled exactly as in the template (no spaces); the order does not matter. Please download the "
                 "inventory upload template and copy your data into it.", field="file")
-        formula_cells = _formula_cells(data, header_row) if re.search(rb"<f[ >]", xml) else {}
+        width = max(positions.values()) + 1  # columns right of the last heading are never read
+        formula_cells = _formula_cells(data, header_row, width) if has_formulas else {}
+        rows = ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
         return _parse_rows(rows, positions, header_row, formula_cells)
     finally:
         wb.close()
 
 
-def _check_merged(xml: bytes, header_row: int) -> None:
-    for ref in _MERGE_RE.findall(xml):
-        text = ref.decode()
-        _, _, _, max_row = range_boundaries(text if ":" in text else f"{text}:{text}")
-        if max_row is not None and max_row >= header_row:
-            raise ExcelFileError(
-                f"The sheet has merged cells ({text}) in the inventory rows. Each material needs its own row with one "
-                "value per cell: select the sheet, choose Merge & Center > Unmerge Cells, fill in the cells and upload "
-                "again.", field="file")
-
-
-def _formula_cells(data: bytes, header_row: int) -> dict[tuple[int, int], str]:
-    """(row, column index) -> formula text, for the cells below the header that hold a formula."""
+def _formula_cells(data: bytes, header_row: int, width: int) -> dict[tuple[int, int], str]:
+    """(row, column index) -> formula text, for the cells below the header that hold a formula (as many rows
+    as `_parse_rows` may read, the header's columns only)."""
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         out: dict[tuple[int, int], str] = {}
-        for number, values in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
-            if number <= header_row:
-                continue
+        last = header_row + MAX_IMPORT_ROWS + MAX_BLANK_RUN
+        rows = wb.worksheets[0].iter_rows(min_row=header_row + 1, max_row=last, max_col=width, values_only=True)
+        for number, values in enumerate(rows, start=header_row + 1):
             for i, v in enumerate(values):
                 if isinstance(v, str) and v.startswith("="):
-                    out[(number, i)] = v
+                    out[(number, i)] = v[:200]
         return out
     finally:
         wb.close()
@@ -141,18 +166,30 @@ def _parse_rows(rows: Any, positions: dict[str, int], header_row: int,
     errors: list[RowError] = []
     skipped = 0
     ghs_positions = [(h, positions[h]) for h in GHS_HEADERS if h in positions]
-    cers_pos, name_pos = positions["CERSID"], positions["CommonName"]
+    formulas_by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, i), formula in formulas.items():
+        formulas_by_row.setdefault(r, []).append((i, formula))
+    materials = blank_run = 0
     for number, values in enumerate(rows, start=header_row + 1):
         def cell(header: str, _values: tuple = values) -> Any:
             i = positions[header]
             return _values[i] if i < len(_values) else None
 
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
             skipped += 1
             continue
+        blank_run = 0
+        materials += 1
+        if materials > MAX_IMPORT_ROWS:
+            raise ExcelFileError(
+                f"The sheet has more than {MAX_IMPORT_ROWS:,} materials; I read at most {MAX_IMPORT_ROWS:,} from one "
+                "file. Split it into several files and upload them one after the other with Append.", field="file")
         row_errors: list[RowError] = []
-        for (r, i), formula in formulas.items():
-            if r == number and (i >= len(values) or values[i] is None):
+        for i, formula in formulas_by_row.get(number, ()):
+            if i >= len(values) or values[i] is None:
                 header = next((h for h, p in positions.items() if p == i), get_column_letter(i + 1))
                 row_errors.append(RowError(number, header, f"has a formula ({formula[:40]}) with no saved result: "
                                            "open the file in Excel, let it calculate, save, and upload again (or type "
@@ -172,6 +209,23 @@ def _parse_rows(rows: Any, positions: dict[str, int], header_row: int,
         else:
             parsed.append(ParsedRow(number, cers_id or "", item, components))
     return ParsedSheet(parsed, errors, header_row, skipped, {e.row for e in errors})
+
+
+def formula_like(text: Optional[str]) -> bool:
+    """True for text that spreadsheet programs would run as a formula: it starts with "=", "@", or "+"/"-"
+    followed by more than a plain number ("-5" and a lone "-" are fine)."""
+    if not text:
+        return False
+    if text[0] in "=@":
+        return True
+    return text[0] in "+-" and len(text) > 1 and not _NUMBER_RE.match(text)
+
+
+def _refuse_formula(text: Optional[str]) -> Optional[str]:
+    if formula_like(text):
+        raise ValueError(f"starts with “{text[0]}”, which spreadsheet programs run as a formula (it could open a link "
+                         f"or start a program): remove the “{text[0]}” at the start, or write the value in words")
+    return text
 
 
 def _yn(value: Any) -> Optional[bool]:
@@ -224,7 +278,7 @@ def _validate(number: int, cell: Any, errors: list[RowError]) -> tuple[dict[str,
         try:
             value: Any
             if col.kind == "text":
-                value = _text(raw)
+                value = _refuse_formula(_text(raw))
                 if value and col.max_len and len(value) > col.max_len:
                     raise ValueError(f"is {len(value)} characters long; CERS allows at most {col.max_len}")
             elif col.kind == "yn":
@@ -292,6 +346,14 @@ def _validate(number: int, cell: Any, errors: list[RowError]) -> tuple[dict[str,
             err(f"HC{n}PercentByWeight", str(exc))
             continue
         name, cas = _text(cell(f"HC{n}Name")), _text(cell(f"HC{n}CAS"))
+        formulas = [(h, v) for h, v in ((f"HC{n}Name", name), (f"HC{n}CAS", cas)) if formula_like(v)]
+        for header, value in formulas:
+            try:
+                _refuse_formula(value)
+            except ValueError as exc:
+                err(header, str(exc))
+        if formulas:
+            continue
         try:
             ehs = _yn(cell(f"HC{n}EHS"))
         except ValueError as exc:

@@ -10,6 +10,12 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # uploads above this are refused before parsi
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # all members of the xlsx together
 MAX_MEMBER_RATIO = 200  # uncompressed/compressed, for members above 1 MB
 MAX_MEMBERS = 5000
+# Parts openpyxl reads whole into memory (shared strings, styles, the workbook...): each at most this much.
+# Worksheets are streamed, so only the total limit applies to them.
+MAX_LOADED_PART_BYTES = 40 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000  # materials read from one file (CERS itself takes 500 a file)
+LIMITS_TEXT = (f"I accept one .xlsx file of up to {MAX_FILE_BYTES // 1024 // 1024} MB with at most "
+               f"{MAX_IMPORT_ROWS:,} materials (CERS itself takes 500 per upload file).")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 HOW_TO_SAVE = "In Excel choose File > Save As and pick “Excel Workbook (.xlsx)”, then upload that file."
@@ -62,7 +68,9 @@ def check_workbook_bytes(data: bytes, filename: str = "") -> None:
     for info in members:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNCOMPRESSED_BYTES or (info.file_size > 1_000_000 and ratio > MAX_MEMBER_RATIO):
+        loaded_whole = not info.filename.startswith("xl/worksheets/")
+        if total > MAX_UNCOMPRESSED_BYTES or (info.file_size > 1_000_000 and ratio > MAX_MEMBER_RATIO) or (
+                loaded_whole and info.file_size > MAX_LOADED_PART_BYTES):
             raise ExcelFileError(
                 "The workbook expands to far more data than an inventory can hold (it looks like a 'zip bomb'), so "
                 "I refused to open it. Please upload the inventory saved directly from Excel.", field="file")

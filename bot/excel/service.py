@@ -2,8 +2,12 @@
 
 - `import_inventory`: validates the whole file first; stores nothing while any row fails unless
   `valid_rows_only=True`; `mode="replace"` (the draft's inventory is replaced) or `"append"`; one transaction
-  (the caller's session; commit it). Any number of rows.
-- `export_inventory`: the inventory as template workbooks of at most 500 materials each (CERS's limit).
+  (the caller's session; commit it). At most `safety.MAX_IMPORT_ROWS` materials a file. One import at a time
+  per facility: the Draft row is locked for the transaction (PostgreSQL `FOR UPDATE NOWAIT`: a second import
+  meanwhile gets a Conflict at once instead of interleaving its rows; SQLite's write lock does the same).
+- `export_inventory`: the inventory as template workbooks of at most 500 materials each (CERS's limit). Every
+  text is written as a text cell (never a formula), and one that starts like a formula is also marked as
+  text for Excel ("quote prefix"), whatever was stored.
 """
 from __future__ import annotations
 
@@ -13,14 +17,15 @@ from pathlib import Path
 from typing import Optional, Union
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.actor import Actor
-from bot.errors import ValidationError
-from bot.excel.reader import ParsedSheet, RowError, read_workbook
+from bot.errors import Conflict, ValidationError
+from bot.excel.reader import ParsedSheet, RowError, formula_like, read_workbook
 from bot.excel.safety import check_size
 from bot.excel.template import BY_HEADER, EXPORT_HEADERS, GHS_HEADERS, MAX_COMPONENTS, MAX_ITEMS_PER_FILE
 from bot.models import Facility, InventoryComponent, InventoryItem, Submittal
@@ -83,6 +88,22 @@ def draft_submittal(db: Session, actor: Actor, facility_id: int, year: Optional[
     return draft
 
 
+IMPORT_RUNNING = ("Another inventory upload for this facility is being imported right now. Wait until it is "
+                  "finished (a minute at most), then upload again.")
+
+
+def lock_draft(db: Session, draft: Submittal) -> None:
+    """Hold the Draft row for this transaction: a second import of the same facility meanwhile gets a
+    Conflict (PostgreSQL); on SQLite the database's write lock already runs one writer at a time."""
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    try:
+        with db.begin_nested():
+            db.execute(select(Submittal.id).where(Submittal.id == draft.id).with_for_update(nowait=True))
+    except OperationalError:
+        raise Conflict(IMPORT_RUNNING) from None
+
+
 def _read_source(source: Union[bytes, str, Path]) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)
@@ -133,6 +154,7 @@ def import_inventory(
         return ImportResult(False, 0, rejected, sheet.skipped_blank, errors, None, mode)
 
     draft = draft_submittal(db, actor, facility_id)
+    lock_draft(db, draft)
     removed = 0
     if mode == "replace":
         removed = db.execute(select(func.count(InventoryItem.id)).where(InventoryItem.submittal_id == draft.id)).scalar_one()
@@ -192,7 +214,7 @@ def export_inventory(
         ws = wb.create_sheet("HazMatInventory")
         ws.append(EXPORT_HEADERS)
         for item in chunk:
-            ws.append(_row_with(facility.cers_id, item, comps.get(item.id, [])))
+            ws.append([_export_cell(ws, v) for v in _row_with(facility.cers_id, item, comps.get(item.id, []))])
         buffer = io.BytesIO()
         wb.save(buffer)
         suffix = f"_part{n}of{len(chunks)}" if len(chunks) > 1 else ""
@@ -200,6 +222,17 @@ def export_inventory(
     audit.record(db, actor, "inventory.export", "submittal", submittal.id, facility_id=facility_id,
                  items=len(items), files=len(files))
     return files
+
+
+def _export_cell(ws: object, value: object) -> object:
+    """A value as the exported cell: text always as a text cell (openpyxl would write "=..." as a formula)."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    if formula_like(value):
+        cell.quotePrefix = True  # Excel shows it as text even when the cell is edited and saved again
+    return cell
 
 
 def _row_with(cers_id: str, item: InventoryItem, components: list[InventoryComponent]) -> list[object]:

@@ -10,6 +10,10 @@ The body is read as a stream and counted: a file over the limit is refused befor
 Content-Length is checked first), and a picture or PDF renamed .xlsx is refused from its first bytes. Every
 handler checks the login session and the user's role on the facility before it reads or writes facility data;
 the import itself runs in a worker thread (`in_db`) through `bot.excel.service` with an `Actor` for the user.
+
+Memory stays bounded: at most MAX_UPLOADS_AT_ONCE uploads are received or imported at once in this process
+(503 beyond), and one facility's inventory is imported by one upload at a time (409 for a second one; the
+Draft row lock in `bot.excel.service` does the same across processes).
 """
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from bot import errors
 from bot.actor import Actor
 from bot.excel import safety
-from bot.excel.service import ImportResult, export_inventory, import_inventory
+from bot.excel.service import IMPORT_RUNNING, ImportResult, export_inventory, import_inventory
 from bot.models import Facility, InventoryItem, Submittal
 from bot.services import facilities
 from bot.validation import normalize_cers_id
@@ -42,6 +46,10 @@ MAX_BODY_BYTES = MAX_FILE_BYTES + 64 * 1024  # the file plus the form's few smal
 MAX_FIELD_BYTES = 1024
 MAX_FIELDS = 20
 MAX_ERRORS_SHOWN = 100  # row errors sent back; `errors_total` says how many there are
+MAX_UPLOADS_AT_ONCE = 3
+BUSY = "The server is busy importing other inventories. Please try again in a minute."
+_uploads_in_progress = 0
+_facilities_importing: set[str] = set()
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_STORE = {"Cache-Control": "no-store"}
 MODES = ("replace", "append")
@@ -340,6 +348,17 @@ def _result_body(result: ImportResult, mode: Optional[str], total: int, cers_id:
 
 async def perform_upload(request: Request, user_id: int, *, check_csrf_field: bool = False) -> Outcome:
     """Everything after the session and origin checks: role, body, import. Never raises for user problems."""
+    global _uploads_in_progress
+    if _uploads_in_progress >= MAX_UPLOADS_AT_ONCE:
+        return _failure(503, BUSY)
+    _uploads_in_progress += 1
+    try:
+        return await _perform_upload(request, user_id, check_csrf_field=check_csrf_field)
+    finally:
+        _uploads_in_progress -= 1
+
+
+async def _perform_upload(request: Request, user_id: int, *, check_csrf_field: bool) -> Outcome:
     query_facility = request.query_params.get("facility", "").strip()
     try:
         cers_id = _cers_id(query_facility) if query_facility else None
@@ -366,6 +385,9 @@ async def perform_upload(request: Request, user_id: int, *, check_csrf_field: bo
     except errors.ServiceError as exc:
         return _service_failure(exc)
     data, filename, chosen = form.data, form.filename, cers_id
+    if chosen in _facilities_importing:
+        return _failure(409, IMPORT_RUNNING, facility=chosen)
+    _facilities_importing.add(chosen)
     try:
         result, used_mode, total = await in_db(
             lambda db: _import(db, user_id, chosen, data, filename, mode, valid_only))
@@ -376,6 +398,8 @@ async def perform_upload(request: Request, user_id: int, *, check_csrf_field: bo
                         need_mode=True, existing=need.existing, facility=chosen)
     except errors.ServiceError as exc:
         return _service_failure(exc, data)
+    finally:
+        _facilities_importing.discard(chosen)
     return _result_body(result, used_mode, total, chosen, valid_only)
 
 
@@ -452,7 +476,8 @@ async def _page_or_problem(
 def _page(request: Request, context: dict[str, Any], result: Optional[Outcome] = None) -> Response:
     return render(request, "inventory_upload.html", result.status if result else 200,
                   title=f"Upload the inventory of {context['facility_name']}",
-                  result=result.body if result else None, max_mb=_MAX_MB, **context)
+                  result=result.body if result else None, max_mb=_MAX_MB, max_rows=safety.MAX_IMPORT_ROWS,
+                  **context)
 
 
 async def upload_page(request: Request) -> Response:
