@@ -65,7 +65,7 @@ python -m bot.manage migrate
 
 # 5. chemical library (from the chemicals package's offline data + bot/chemicals/curated_products.yml),
 #    rebuilt only when its inputs or the database changed
-chem_hash=$( { cat bot/chemicals/*.py bot/chemicals/curated_products.yml; python -c 'from bot.config import get_settings; print(get_settings().database_url)'; } | sha256sum | cut -c1-16)
+chem_hash=$( { cat bot/chemicals/*.py bot/chemicals/curated_products.yml bot/chemicals/data/*; python -c 'from bot.config import get_settings; print(get_settings().database_url)'; } | sha256sum | cut -c1-16)
 if [ "$(cat var/chemicals.stamp 2>/dev/null)" != "$chem_hash" ]; then
   log "loading the chemical library into the database (~10 s)"
   python -m bot.chemicals.build >&2

@@ -50,8 +50,10 @@ SOURCE_FILES = (Path(__file__).parent / "build.py", Path(__file__).parent / "den
 ROOM_K = 293.15  # 20 C
 MAX_SYNONYMS = 12
 AMBIGUOUS_PREFIX = "alias:ambiguous:"
-_IDENTIFIER_FILES = ("chemical identifiers pubchem small.tsv", "chemical identifiers pubchem large.tsv",
-                     "Inorganic db.tsv")
+# "example user db" holds ~2,300 everyday compounds (pentane, hexane, sodium metabisulfite...) that the two
+# PubChem tables lack: without it common solvents would be missing from the library.
+_IDENTIFIER_FILES = ("chemical identifiers pubchem small.tsv", "chemical identifiers example user db.tsv",
+                     "chemical identifiers pubchem large.tsv", "Inorganic db.tsv")
 _T_SOURCE_ORDER = ("CRC_ORG", "CRC_INORG", "WEBBOOK", "COMMON_CHEMISTRY", "WIKIDATA", "OPEN_NTBKM", "YAWS")
 
 

@@ -94,8 +94,8 @@ def ehs_status(chemical: Any, percent: Optional[float] = None, physical_form: Op
             return status(True, f"{name} as a gas (anhydrous) is an Extremely Hazardous Substance; its Threshold "
                                 f"Planning Quantity is {_fmt(tpq)} lb.", tpq)
         if form in (_LIQUID, _FINE, _SOLID) or (percent is not None and percent < 100):
-            return status(False, f"Only the gas (anhydrous hydrogen chloride) is on the EHS list: a hydrochloric "
-                                 f"(muriatic) acid solution is not an Extremely Hazardous Substance.")
+            return status(False, "Only the gas (anhydrous hydrogen chloride) is on the EHS list: a hydrochloric "
+                                 "(muriatic) acid solution is not an Extremely Hazardous Substance.")
         return status(None, f"{name} is an Extremely Hazardous Substance only as a gas (anhydrous, in a cylinder); "
                             "hydrochloric (muriatic) acid, a liquid solution, is not. Is yours the gas or the acid "
                             "solution?")

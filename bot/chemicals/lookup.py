@@ -44,6 +44,7 @@ class NameIndex:
     word_set: set[str] = field(default_factory=set)  # every word of every library name
     by_formula: dict[str, list[int]] = field(default_factory=dict)  # element counts ("H2O4S") -> ids
     words_by_first: dict[str, list[str]] = field(default_factory=dict)  # words of names by first letter
+    flagged: set[str] = field(default_factory=set)  # names the alias data marks ambiguous ("chlorine", "caustic")
 
 
 _Index = NameIndex
@@ -77,6 +78,7 @@ def _build_index(db: Session) -> _Index:
         primary[r.id] = norm
         by_name.setdefault(norm, []).append(r.id)
     curated_names: dict[str, set[int]] = {}
+    flagged: set[str] = set()
     syn_source = getattr(ChemicalSynonym, "source", None)
     columns = [ChemicalSynonym.chemical_id, ChemicalSynonym.synonym] + ([syn_source] if syn_source is not None else [])
     for row in db.execute(select(*columns)):
@@ -87,8 +89,10 @@ def _build_index(db: Session) -> _Index:
             ids.append(cid)
         if source_of.get(cid) == "curated" or (source or "").startswith(("curated", "alias", "ehs")):
             curated_names.setdefault(synonym, set()).add(cid)
+        if (source or "").startswith("alias:ambiguous:"):
+            flagged.add(synonym)  # "chlorine", "caustic", "freon": a name that means more than one thing
     ambiguous = {name for name, ids in by_name.items()
-                 if len({cas_of.get(i) or f"id{i}" for i in ids}) > 1}
+                 if len({cas_of.get(i) or f"id{i}" for i in ids}) > 1} | flagged
     word_set = {w for name in by_name for w in name.split()}
     by_formula: dict[str, list[int]] = {}
     for r in rows:
@@ -111,7 +115,7 @@ def _build_index(db: Session) -> _Index:
         if len(w) >= 4 and w.isalpha():
             words_by_first.setdefault(w[0], []).append(w)
     return NameIndex(by_cas, by_name, primary, names, by_first, by_second, curated_names, ambiguous, word_set,
-                     by_formula, words_by_first)
+                     by_formula, words_by_first, flagged)
 
 
 _ELEMENT_RE = re.compile(r"([A-Z][a-z]?)(\d*)")

@@ -41,6 +41,7 @@ GENERIC_WORDS = frozenset({
     "sanitizer", "disinfectant", "lubricant", "grease", "wax", "thinner", "reducer", "developer", "fixer",
     "toner", "stripper", "etchant", "bleach", "lime", "soda", "ammonia", "nitrate", "sulfate", "chloride",
     "oxide", "hydroxide", "metal", "metals", "powder", "liquid", "mix", "mixture", "blend", "solution",
+    "glycol", "spirits", "naphtha", "gas oil", "enamel", "primer", "sealer", "stain", "varnish", "lacquer",
 })
 # Words that describe the form or grade of a substance without changing which one it is.
 NEUTRAL_MODIFIERS = frozenset({
@@ -117,6 +118,10 @@ def _substance_key(chemical: Chemical) -> str:
         comps = []
     if len(comps) == 1:
         return f"cas:{comps[0].cas}"
+    if len(comps) > 1:  # "Ferric chloride solution 40%" (40% FeCl3, 1% HCl): the dominant one
+        ranked = sorted(comps, key=lambda c: -(c.percent or 0))
+        if (ranked[0].percent or 0) >= 10 * max(ranked[1].percent or 0, 0.1):
+            return f"cas:{ranked[0].cas}"
     return f"id:{chemical.id}"
 
 
@@ -161,11 +166,17 @@ def _exact_variants(index: NameIndex, norm: str) -> Optional[tuple[str, list[int
             tried.append(" ".join(words[:-1] + [words[-1][:-1]]))
             if words[-1].endswith("es"):
                 tried.append(" ".join(words[:-1] + [words[-1][:-2]]))
+    found: list[tuple[str, list[int]]] = []
     for name in tried:
         ids = _strong_ids(index, name, _exact(index, name))
         if ids:
+            found.append((name, ids))
+    if not found:
+        return None
+    for name, ids in found:  # "hexanes": hexane by its own name beats an isomer that lists "hexanes" as a synonym
+        if any(index.primary.get(i) == name for i in ids):
             return name, ids
-    return None
+    return found[0]
 
 
 def _strong_ids(index: NameIndex, norm: str, ids: list[int]) -> list[int]:
@@ -223,10 +234,19 @@ def _resolve_one(db: Session, index: NameIndex, text: str) -> Resolution:
         name, ids = exact
         chems = _prefer(_ordered(_load(db, ids), ids))
         generic = name in GENERIC_WORDS
-        if len(chems) > 1 and not generic:
-            primary = [c for c in chems if normalize_name(c.name) == name or index.primary.get(c.id) == name]
+        flagged = name in index.flagged
+        primary = [c for c in chems if normalize_name(c.name) == name or index.primary.get(c.id) == name]
+        if len(chems) > 1 and not generic and not flagged:
             if len(primary) == 1:  # "citric acid": the acid, not its monohydrate that also goes by that name
                 chems = primary
+            else:
+                vouched = [c for c in chems if c.id in index.curated_names.get(name, ())]
+                if len(vouched) == 1:  # "formaldehyde": the entry the curated data names, not paraformaldehyde
+                    chems = vouched
+        elif len(chems) > 1:  # a question: the chemical that has exactly this name comes first ("chlorine")
+            chems = primary + [c for c in chems if c not in primary]
+        # one substance (a 35% and a 50% product of it are still one choice) is confident unless the word only
+        # names a class ("acid", "oil")
         return _settle(res, chems, "name", name, exact=not generic)
     # a library name inside the words: the longest one
     tokens = norm.split()
@@ -243,7 +263,7 @@ def _resolve_one(db: Session, index: NameIndex, text: str) -> Resolution:
             w in NEUTRAL_MODIFIERS or w in own_names or (
                 not _looks_chemical(index, w) and not (not _common_word(w) and _near_library_word(index, w))
                 and w not in GENERIC_WORDS) for w in rest)
-        specific = pnorm not in GENERIC_WORDS and pnorm not in index.ambiguous and (
+        specific = pnorm not in GENERIC_WORDS and pnorm not in index.flagged and (
             " " in pnorm or len(pnorm) >= 4)
         # a closer spelling of the whole phrase beats a part of it ("potassium permangante")
         if fuzzy and fuzzy[0][1] >= CONFIDENT_FUZZY and " " in norm and len(fuzzy[0][0].split()) > (end - start):

@@ -546,7 +546,8 @@ def _quantity_groups(toks: list[_Tok]) -> list[_Group]:
                 g.start = k
                 k -= 1
                 continue
-            if tk.low in ("a", "an", "one", "single", "un", "una") and g.count is None and g.container is not None:
+            if tk.low in ("a", "an", "one", "single", "un", "una") and g.count is None and g.container is not None \
+                    and not _name_letter(toks, k, 0):
                 g.count = 1.0
                 g.start = k
                 # "3/4 of a 55 gal drum": a fraction before "of a"
@@ -818,7 +819,7 @@ def _material_spans(toks: list[_Tok], start: int, end: int) -> list[tuple[int, i
     for a, b in runs:
         while a < b and not _content(toks[a]):
             a += 1
-        while b > a and not _content(toks[b - 1]):
+        while b > a and not _content(toks[b - 1]) and not _name_letter(toks, b - 1, a):
             b -= 1
         if b > a:
             trimmed.append((a, b))
@@ -834,6 +835,12 @@ def _material_spans(toks: list[_Tok], start: int, end: int) -> list[tuple[int, i
         if s not in spans:
             spans.append(s)
     return spans
+
+
+def _name_letter(toks: list[_Tok], i: int, a: int) -> bool:
+    """A capital letter that ends a name: "Jet A", "Part B", "Vitamin E"."""
+    t = toks[i]
+    return len(t.text) == 1 and t.text.isupper() and i > a and toks[i - 1].kind == "word" and _content(toks[i - 1])
 
 
 def _join(toks: list[_Tok], a: int, b: int) -> str:
