@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 # One rule for "is this a password?", in bot/ so every channel and engine uses the same one.
-from bot.facility_info.replies import looks_like_password  # noqa: F401  (re-exported for the actions)
+from bot.validation import looks_like_password  # noqa: F401  (re-exported for the actions)
 
 _EMAIL_RE = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+")
 

@@ -1,4 +1,5 @@
-"""Input checks shared by the chat, the web forms and the staff console.
+"""Input checks shared by the chat, the web forms and the staff console, and the one rule for telling a
+password typed into a conversation (`looks_like_password`).
 
 Every function either returns the clean value or raises `ValidationError` whose message says what is wrong
 and how to fix it.
@@ -180,6 +181,38 @@ def check_password(password: str, email: Optional[str] = None) -> str:
     if problems:
         raise PasswordTooWeak(problems)
     return password
+
+
+# A password typed into the chat must never be stored: one rule, used by every channel and step engine.
+EMAIL_IN_TEXT_RE = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;.]+")
+_PASSWORD_WORDS = re.compile(r"\b(pass(word|wd|code)?|pwd)\b", re.IGNORECASE)
+
+
+def looks_like_password(text: Optional[str]) -> bool:
+    """True for text that is probably a password ("my password is X", or one token mixing letters, digits
+    and symbols that is not an email, phone, ZIP or ID)."""
+    t = (text or "").strip()
+    if not t:
+        return False
+    if _PASSWORD_WORDS.search(t) and len(t.split()) <= 6 and any(ch.isdigit() or not ch.isalnum() for ch in t):
+        return True
+    if " " in t or len(t) < 8 or EMAIL_IN_TEXT_RE.fullmatch(t):
+        return False
+    if re.fullmatch(r"[\d\s()+.\-#/]+", t):  # numbers: phone, ZIP, date
+        return False
+    kinds = sum([any(ch.islower() for ch in t), any(ch.isupper() for ch in t), any(ch.isdigit() for ch in t),
+                 any(not ch.isalnum() for ch in t)])
+    return kinds >= 3
+
+
+def has_password_like_word(text: Optional[str]) -> bool:
+    """A word inside a sentence that mixes letters, digits and other kinds like a password does
+    ("change the owner to Tr0ub4dor&3x"); names, addresses, phones and IDs don't."""
+    for word in (text or "").split():
+        w = word.strip(",.;:!?()[]\"'")
+        if any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w) and looks_like_password(w):
+            return True
+    return False
 
 
 # --- CERS ID, names, titles --------------------------------------------------------------------------
