@@ -31,6 +31,8 @@ from actions.engine_form import (
 from actions.identity import ChatIdentity, require_user
 from actions.replies import intent_payload
 from actions.services import Failed, call_or_tell
+from bot import routing
+from bot.routing import QUESTION_INTENTS
 
 logger = logging.getLogger(__name__)
 
@@ -423,29 +425,8 @@ class ActionInventoryDone(Action):
 # --- the two step forms ------------------------------------------------------------------------------
 #
 # Every reply reaches the form's validator (the answer slot takes any text), which decides whether it is an
-# answer for the engine or a digression. A digression needs a confident intent AND words that say it, so an
-# answer the classifier takes for something else ("Fresno" as switch_facility, "no" as stop) stays an answer.
-# A reply that repeats a button the assistant just offered is always an answer.
-
-DIGRESSION_CONFIDENCE = 0.6
-_WORDS = {
-    "stop": re.compile(r"\b(stop|cancel|quit|exit|enough|end this|never ?mind|forget it)\b"),
-    "pause_filing": re.compile(r"\b(later|tomorrow|pause|break|come back|another time|be back|monday|tuesday|"
-                               r"wednesday|thursday|friday|weekend|next week|save (?:it|this|my)|gotta go|have to go|"
-                               r"need to go|leaving|continue (?:this )?(?:later|tomorrow)|pick (?:this|it) up|luego|"
-                               r"ma[nñ]ana)\b"),
-    "switch_facility": re.compile(r"\b(switch|other|another|different|instead|change (?:the )?(?:facility|site|"
-                                  r"location|shop|store))\b|^/switch_facility"),
-    "where_am_i": re.compile(r"\b(where|left|progress|am i (?:done|finished)|remaining|how far|how much more|"
-                             r"status|checklist|what else|missing)\b|^/where_am_i"),
-}
-# A question looks like one: "California" taken for "what is CERS?" is an answer to "which state?".
-_QUESTION_RE = re.compile(r"\?|^(?:what|whats|what's|wat|why|how|who|where|when|which|do|does|did|is|are|am|can|could|"
-                          r"should|would|will|explain|tell me|i don'?t (?:know|understand|get)|help|que|qué|como|"
-                          r"cómo|por ?que|por ?qué)\b")
-QUESTION_INTENTS = ("help", "ask_what_is_cers_id", "ask_what_is_cers", "ask_what_is_cupa", "ask_what_is_lead_user",
-                    "ask_why_phone", "ask_password_in_chat", "chitchat", "bot_challenge", "out_of_scope",
-                    "ask_thresholds")
+# answer for the engine or a digression (`bot.routing.digression`: a confident intent AND words that say it;
+# a reply that repeats a button the assistant just offered is always an answer).
 
 
 def _offered_payloads(tracker: Tracker) -> set[str]:
@@ -467,23 +448,9 @@ def _offered_payloads(tracker: Tracker) -> set[str]:
 
 def digression(tracker: Tracker, text: str) -> Optional[str]:
     """The digression this reply is (an intent name), or None when it is an answer for the engine."""
-    message = tracker.latest_message or {}
-    intent = (message.get("intent") or {}).get("name") or ""
-    confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
-    low = " ".join(text.lower().split())
-    if low in _offered_payloads(tracker):
-        return None
-    if low.startswith("/"):
-        return intent or None  # a button of an earlier message, or a page trigger
-    if confidence < DIGRESSION_CONFIDENCE:
-        return None
-    if intent in QUESTION_INTENTS and _QUESTION_RE.search(low) and len(low.split()) >= 2 or low == "help":
-        return intent
-    if intent in _WORDS and _WORDS[intent].search(low):
-        return intent
-    if intent in ("continue_filing", "export_inventory"):
-        return intent
-    return None
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return routing.digression(text, intent.get("name"), float(intent.get("confidence") or 0.0),
+                              _offered_payloads(tracker))
 
 
 class StepFormValidator(EngineFormValidator):
