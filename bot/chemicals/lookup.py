@@ -45,6 +45,7 @@ class NameIndex:
     by_formula: dict[str, list[int]] = field(default_factory=dict)  # element counts ("H2O4S") -> ids
     words_by_first: dict[str, list[str]] = field(default_factory=dict)  # words of names by first letter
     flagged: set[str] = field(default_factory=set)  # names the alias data marks ambiguous ("chlorine", "caustic")
+    common_ids: set[int] = field(default_factory=set)  # chemicals named by curated data, aliases or the EHS list
 
 
 _Index = NameIndex
@@ -114,8 +115,9 @@ def _build_index(db: Session) -> _Index:
     for w in sorted(word_set):
         if len(w) >= 4 and w.isalpha():
             words_by_first.setdefault(w[0], []).append(w)
+    common_ids = {i for ids in curated_names.values() for i in ids} | {r.id for r in rows if r.source != "chedl"}
     return NameIndex(by_cas, by_name, primary, names, by_first, by_second, curated_names, ambiguous, word_set,
-                     by_formula, words_by_first, flagged)
+                     by_formula, words_by_first, flagged, common_ids)
 
 
 _ELEMENT_RE = re.compile(r"([A-Z][a-z]?)(\d*)")

@@ -39,7 +39,7 @@ GENERIC_WORDS = frozenset({
     "battery", "batteries", "chemical", "chemicals", "chlorine", "peroxide", "caustic", "base", "salt", "salts",
     "resin", "glue", "adhesive", "ink", "coolant", "refrigerant", "freon", "degreaser", "soap", "detergent",
     "sanitizer", "disinfectant", "lubricant", "grease", "wax", "thinner", "reducer", "developer", "fixer",
-    "toner", "stripper", "etchant", "bleach", "lime", "soda", "ammonia", "nitrate", "sulfate", "chloride",
+    "toner", "stripper", "etchant", "lime", "soda", "ammonia", "nitrate", "sulfate", "chloride",
     "oxide", "hydroxide", "metal", "metals", "powder", "liquid", "mix", "mixture", "blend", "solution",
     "glycol", "spirits", "naphtha", "gas oil", "enamel", "primer", "sealer", "stain", "varnish", "lacquer",
 })
@@ -64,6 +64,10 @@ ELEMENT_NAMES = frozenset({
     "oxygen", "nitrogen", "chlorine", "fluorine", "bromine", "iodine", "sulfur", "phosphorus", "carbon", "silicon",
     "boron", "arsenic", "cadmium", "titanium", "strontium", "cesium", "ferric", "ferrous", "cupric", "stannous",
 })
+# What an element is stored as: "lead ingots", "lithium metal", "zinc shot" are the element itself.
+ELEMENT_FORMS = frozenset({"ingot", "ingots", "metal", "shot", "wire", "foil", "turnings", "chips", "bar", "bars",
+                           "pellets", "powder", "granules", "sheet", "sheets", "dross", "scrap", "anodes", "anode",
+                           "ribbon", "rod", "rods", "sticks", "lumps", "pigs", "slabs"})
 # Word endings that make an unmatched word look like part of a chemical name ("permanganate", "chloride").
 _CHEMICAL_ENDING = re.compile(r"(?:ate|ite|ide|ine|ene|ane|yne|ol|one|al|ium|ic|ous|yl|oxy|ose| amine|amide|"
                               r"acid|hydrate|oxide)$")
@@ -173,9 +177,12 @@ def _exact_variants(index: NameIndex, norm: str) -> Optional[tuple[str, list[int
             found.append((name, ids))
     if not found:
         return None
-    for name, ids in found:  # "hexanes": hexane by its own name beats an isomer that lists "hexanes" as a synonym
-        if any(index.primary.get(i) == name for i in ids):
-            return name, ids
+    first_name, first_ids = found[0]
+    if first_name == norm and " " not in norm and not any(index.primary.get(i) == norm for i in first_ids):
+        # "hexanes": hexane by its own name beats an isomer that lists "hexanes" among its synonyms
+        for name, ids in found[1:]:
+            if name.split()[:-1] == norm.split()[:-1] and any(index.primary.get(i) == name for i in ids):
+                return name, ids
     return found[0]
 
 
@@ -259,7 +266,9 @@ def _resolve_one(db: Session, index: NameIndex, text: str) -> Resolution:
         own_names = _names_of_ids(db, pids)
         # the other words only describe it: a form, a grade, a brand, a use ("ammonium chloride flux", "ferric
         # chloride etchant", "Klean-Strip acetone") - never another chemical word or a misspelled one
-        covered = pnorm not in ELEMENT_NAMES and all(
+        element_form = pnorm in ELEMENT_NAMES and rest and all(w in ELEMENT_FORMS or w in NEUTRAL_MODIFIERS
+                                                               for w in rest)
+        covered = element_form or pnorm not in ELEMENT_NAMES and all(
             w in NEUTRAL_MODIFIERS or w in own_names or (
                 not _looks_chemical(index, w) and not (not _common_word(w) and _near_library_word(index, w))
                 and w not in GENERIC_WORDS) for w in rest)
@@ -337,7 +346,7 @@ def _settle_fuzzy(res: Resolution, fuzzy: list[tuple[str, float, list[Chemical]]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
     res.matched, res.how = top_name, "fuzzy"
     if top_score >= CONFIDENT_FUZZY and top_score - runner >= FUZZY_MARGIN and len(top_name) >= 6 and \
-            top_name not in GENERIC_WORDS and not _common_word(top_name):
+            top_name not in GENERIC_WORDS and _one_slip(normalize_name(res.words), top_name):
         res.confident, res.chemical = True, top_chem
         return res
     res.choices = [Choice(c, describe(c), s, "fuzzy") for c, s, _ in ranked if s >= CHOICE_FUZZY][:MAX_CHOICES]
@@ -411,8 +420,9 @@ def _fuzzy(db: Session, index: NameIndex, norm: str) -> list[tuple[str, float, l
     if " " not in norm and _common_word(norm):
         return []
     out: list[tuple[str, float, list[int]]] = []
-    for name, score in fuzzy_names(index, norm, 8):
-        out.append((name, score, list(index.by_name[name])))
+    for name, score in fuzzy_names(index, norm, 16):
+        out.append((name, _typo_score(norm, name, score) + _commonness(index, index.by_name[name]),
+                    list(index.by_name[name])))
     words = [w for w in norm.split() if len(w) >= 5 and w not in NEUTRAL_MODIFIERS and not _common_word(w)]
     if len(norm.split()) > 1:
         for w in words:
@@ -428,6 +438,37 @@ def _fuzzy(db: Session, index: NameIndex, norm: str) -> list[tuple[str, float, l
         if group_chems:
             result.append((name, score, group_chems))
     return result
+
+
+COMMON_PRIOR = 6.0  # a misspelling is likelier to be of a chemical small businesses keep
+
+
+def _commonness(index: NameIndex, ids: list[int]) -> float:
+    """The prior for a misspelling: chemicals the curated data, the aliases or the EHS list name."""
+    return COMMON_PRIOR if any(i in index.common_ids for i in ids) else 0.0
+
+
+def _one_slip(typed: str, name: str) -> bool:
+    """A misspelling taken without asking is one slip in one word that is not itself an English word
+    ("diesl", "nitorgen"); "spotting fluid" is not a slip of "starting fluid"."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    a, b = typed.split(), name.split()
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(differ) != 1:
+        return False
+    x, y = differ[0]
+    return not _common_word(x) and len(x) >= 4 and DamerauLevenshtein.distance(x, y) <= (1 if len(y) < 7 else 2)
+
+
+def _typo_score(typed: str, name: str, ratio: float) -> float:
+    """Similarity that forgives a swap of two letters ("nitorgen") like one slip, not two."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    dl = DamerauLevenshtein.normalized_similarity(typed, name) * 100.0
+    return max(ratio, round(dl, 1))
 
 
 def _fuzzy_chemicals(db: Session, fuzzy: list[tuple[str, float, list[Chemical]]]) -> list[tuple[Chemical, float]]:

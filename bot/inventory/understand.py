@@ -88,6 +88,13 @@ _WASTE_WORDS_RE = re.compile(r"\b(?:waste|wastes|used|spent|scrap|contaminated|d
 def understand_mention(db: Session, mention: Mention, resolution: Optional[Resolution] = None) -> Understood:
     words = _material_words(mention)
     res = resolution if resolution is not None else resolve(db, words, _other_words(mention))
+    if not res.confident and res.choices and mention.percent is not None:
+        # "caustic 50%": of the choices, the one sold at that strength
+        at = [c for c in res.choices if re.search(rf"(?<![\d.]){mention.percent:g}\s*%", c.chemical.name or "")
+              and (c.chemical.cas or _single_component_cas(c.chemical))]
+        if len(at) == 1:
+            res = Resolution(words=res.words, confident=True, chemical=at[0].chemical, matched=res.matched,
+                             how="choice-by-strength")
     if resolution is None and mention.clarification:
         clarified = resolve(db, mention.clarification)
         if clarified.confident and clarified.how in ("cas", "name", "formula"):

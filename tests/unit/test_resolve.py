@@ -62,11 +62,19 @@ def test_common_words_are_never_a_material(library: Session, words: str) -> None
     assert not r.confident
 
 
-def test_a_misspelling_offers_the_right_chemical(library: Session) -> None:
-    r = resolve(library, "acetnoe")
+def test_one_slip_in_a_common_chemical_is_taken_a_doubtful_spelling_is_asked(library: Session) -> None:
+    r = resolve(library, "acetnoe")  # two letters swapped
+    assert r.confident and r.chemical.cas == "67-64-1"
+    r = resolve(library, "methonal")  # as close to methanol as to methanal (formaldehyde): a question
     assert not r.confident
-    assert "67-64-1" in [c.chemical.cas for c in r.choices]
+    assert "67-56-1" in [c.chemical.cas for c in r.choices]
     assert len(r.choices) <= 3
+
+
+def test_a_different_english_word_is_not_a_slip(library: Session) -> None:
+    """"spotting fluid" must not become "starting fluid": one word differs and it is a real word."""
+    r = resolve(library, "spotting fluid")
+    assert not (r.confident and "starting" in r.chemical.name.lower())
 
 
 def test_a_generic_word_is_a_question_with_reasons(library: Session) -> None:
