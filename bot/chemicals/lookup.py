@@ -46,6 +46,7 @@ class NameIndex:
     words_by_first: dict[str, list[str]] = field(default_factory=dict)  # words of names by first letter
     flagged: set[str] = field(default_factory=set)  # names the alias data marks ambiguous ("chlorine", "caustic")
     common_ids: set[int] = field(default_factory=set)  # chemicals named by curated data, aliases or the EHS list
+    common_names: list[str] = field(default_factory=list)  # their names (one-word typo checks)
 
 
 _Index = NameIndex
@@ -116,8 +117,9 @@ def _build_index(db: Session) -> _Index:
         if len(w) >= 4 and w.isalpha():
             words_by_first.setdefault(w[0], []).append(w)
     common_ids = {i for ids in curated_names.values() for i in ids} | {r.id for r in rows if r.source != "chedl"}
+    common_names = sorted({n for n in curated_names} | {primary[i] for i in common_ids if i in primary})
     return NameIndex(by_cas, by_name, primary, names, by_first, by_second, curated_names, ambiguous, word_set,
-                     by_formula, words_by_first, flagged, common_ids)
+                     by_formula, words_by_first, flagged, common_ids, common_names)
 
 
 _ELEMENT_RE = re.compile(r"([A-Z][a-z]?)(\d*)")

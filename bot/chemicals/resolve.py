@@ -276,7 +276,7 @@ def _resolve_one(db: Session, index: NameIndex, text: str) -> Resolution:
             " " in pnorm or len(pnorm) >= 4)
         # a closer spelling of the whole phrase beats a part of it ("potassium permangante")
         if fuzzy and fuzzy[0][1] >= CONFIDENT_FUZZY and " " in norm and len(fuzzy[0][0].split()) > (end - start):
-            return _settle_fuzzy(res, fuzzy)
+            return _settle_fuzzy(db, index, res, fuzzy)
         if covered and specific and len(chems) == 1:
             res.confident, res.chemical, res.matched, res.how = True, chems[0], pnorm, "part"
             return res
@@ -291,13 +291,13 @@ def _resolve_one(db: Session, index: NameIndex, text: str) -> Resolution:
         res.choices = [Choice(c, describe(c), 90.0, "prefix") for c in prefixed][:MAX_CHOICES]
         res.matched, res.how = norm, "prefix"
         if fuzzy and fuzzy[0][1] >= 95:
-            return _settle_fuzzy(res, fuzzy)
+            return _settle_fuzzy(db, index, res, fuzzy)
         for chem, score in _fuzzy_chemicals(db, fuzzy):
             res.choices.append(Choice(chem, describe(chem), score, "fuzzy"))
         res.choices = _dedupe(res.choices)[:MAX_CHOICES]
         return res
     if fuzzy:
-        return _settle_fuzzy(res, fuzzy)
+        return _settle_fuzzy(db, index, res, fuzzy)
     return res
 
 
@@ -330,8 +330,11 @@ def _settle(res: Resolution, chems: list[Chemical], how: str, matched: str, exac
     return res
 
 
-def _settle_fuzzy(res: Resolution, fuzzy: list[tuple[str, float, list[Chemical]]]) -> Resolution:
-    """A misspelling: confident only when one substance is very close and clearly ahead of the next."""
+def _settle_fuzzy(db: Session, index: NameIndex, res: Resolution,
+                  fuzzy: list[tuple[str, float, list[Chemical]]]) -> Resolution:
+    """A misspelling: confident only when it is one slip of one everyday chemical and no other everyday
+    chemical is as close; otherwise the closest ones as choices (everyday ones within two slips included)."""
+    typed = normalize_name(res.words)
     ranked: list[tuple[Chemical, float, str]] = []
     seen: set[str] = set()
     for name, score, chems in fuzzy:
@@ -340,17 +343,49 @@ def _settle_fuzzy(res: Resolution, fuzzy: list[tuple[str, float, list[Chemical]]
             if key not in seen:
                 seen.add(key)
                 ranked.append((c, score, name))
+    for name, score, chems in _close_everyday(db, index, typed):
+        for c in chems:
+            key = _substance_key(c)
+            if key not in seen:
+                seen.add(key)
+                ranked.append((c, score, name))
+    ranked.sort(key=lambda r: -r[1])
     if not ranked:
         return res
     top_chem, top_score, top_name = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
     res.matched, res.how = top_name, "fuzzy"
+    close_others = [r for r in ranked[1:] if r[2] in index.common_names and
+                    _dl(typed, r[2]) <= 2 and _substance_key(r[0]) != _substance_key(top_chem)]
     if top_score >= CONFIDENT_FUZZY and top_score - runner >= FUZZY_MARGIN and len(top_name) >= 6 and \
-            top_name not in GENERIC_WORDS and _one_slip(normalize_name(res.words), top_name):
+            top_name not in GENERIC_WORDS and _one_slip(typed, top_name) and not close_others:
         res.confident, res.chemical = True, top_chem
         return res
     res.choices = [Choice(c, describe(c), s, "fuzzy") for c, s, _ in ranked if s >= CHOICE_FUZZY][:MAX_CHOICES]
     return res
+
+
+def _dl(a: str, b: str) -> int:
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    return int(DamerauLevenshtein.distance(a, b))
+
+
+def _close_everyday(db: Session, index: NameIndex, typed: str) -> list[tuple[str, float, list[Chemical]]]:
+    """Everyday chemicals' names within two slips of a one-word typo ("methonal": methanol and methanal)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    if " " in typed or len(typed) < 5 or _common_word(typed):
+        return []
+    hits = process.extract(typed, index.common_names, scorer=DamerauLevenshtein.distance, score_cutoff=2, limit=6)
+    out: list[tuple[str, float, list[Chemical]]] = []
+    for name, dist, _ in hits:
+        ids = list(index.by_name.get(name, []))
+        chems = _prefer(_ordered(_load(db, ids), ids))
+        if chems:
+            out.append((name, 100.0 - 8.0 * dist + COMMON_PRIOR - 6.0, chems))
+    return out
 
 
 def _ordered(by_id: dict[int, Chemical], ids: list[int]) -> list[Chemical]:
@@ -421,7 +456,7 @@ def _fuzzy(db: Session, index: NameIndex, norm: str) -> list[tuple[str, float, l
         return []
     out: list[tuple[str, float, list[int]]] = []
     for name, score in fuzzy_names(index, norm, 16):
-        out.append((name, _typo_score(norm, name, score) + _commonness(index, index.by_name[name]),
+        out.append((name, _typo_score(norm, name, score) + _commonness(index, name, index.by_name[name]),
                     list(index.by_name[name])))
     words = [w for w in norm.split() if len(w) >= 5 and w not in NEUTRAL_MODIFIERS and not _common_word(w)]
     if len(norm.split()) > 1:
@@ -443,9 +478,15 @@ def _fuzzy(db: Session, index: NameIndex, norm: str) -> list[tuple[str, float, l
 COMMON_PRIOR = 6.0  # a misspelling is likelier to be of a chemical small businesses keep
 
 
-def _commonness(index: NameIndex, ids: list[int]) -> float:
-    """The prior for a misspelling: chemicals the curated data, the aliases or the EHS list name."""
-    return COMMON_PRIOR if any(i in index.common_ids for i in ids) else 0.0
+def _commonness(index: NameIndex, name: str, ids: list[int]) -> float:
+    """The prior for a misspelling: a name people use for a chemical businesses keep (a curated name or alias,
+    or the main name of a chemical the curated data, the aliases or the EHS list name) — not a textbook
+    synonym ("methanal" is formaldehyde, but filers who type "methonal" mean methanol as often)."""
+    if name in index.curated_names:
+        return COMMON_PRIOR
+    if any(index.primary.get(i) == name and i in index.common_ids for i in ids):
+        return COMMON_PRIOR
+    return 0.0
 
 
 def _one_slip(typed: str, name: str) -> bool:
