@@ -322,14 +322,28 @@ def payload_target(key: str) -> str:
                                    EPA_ID: "EPA ID", COMMENTS: "comments"}.get(key, key)
 
 
+_CERS_ID_RE = re.compile(r"(?<![\d-])[12]\d{7}(?![\d-])")
+
+
+def facility_named(text: Optional[str]) -> Optional[str]:
+    """The CERS ID a sentence names ("the emergency phone of 10149706"), if any. An answer said about a named
+    facility is never taken as one of the facility being filed: `resolve` finds no key in such a sentence
+    (so nothing is written), and `parse_correction` calls it a correction for sure."""
+    m = _CERS_ID_RE.search(text or "")
+    return m.group(0) if m else None
+
+
 def resolve(text: str, *, context: Sequence[str] = (), filled: Iterable[str] = ()) -> list[str]:
     """The answer keys `text` names, best first: [] none, [key] found, several when it is ambiguous.
+    [] too when the text names a facility by its CERS ID (see `facility_named`).
 
     `context`: keys most relevant now, most relevant first (the one just answered, the one being asked):
     among equally good matches, those in the same group as the first context key that has any win
     ("the zip is wrong" right after the owner's city -> owner_zip; only for address parts). `filled`: keys
     that have a value: when only some of the matches have one, those are meant ("change the email" when one
     email is given)."""
+    if facility_named(text):
+        return []
     exact = exact_key(text)
     if exact:
         return [exact]
@@ -438,7 +452,8 @@ def parse_correction(text: str) -> Optional[Correction]:
         target = re.sub(r"\s+(?:answer|question|field|entry|one)$", "", target, flags=re.IGNORECASE)
         if not target:
             continue
-        return Correction(target=target, value=value or None, strong=strong)
+        # about another facility ("the emergency phone of 10149706"): surely a correction, never this one's
+        return Correction(target=target, value=value or None, strong=strong or bool(facility_named(t)))
     return None
 
 
