@@ -49,12 +49,3 @@ class Turn:
         """All message texts joined (tests, logs)."""
         return "\n".join(m.text for m in self.messages if m.text)
 
-
-YES_WORDS = (
-    "yes", "y", "yep", "yeah", "yea", "ya", "yup", "sure", "correct", "right", "true", "affirmative",
-    "we do", "i do", "it does", "we have", "absolutely", "definitely", "of course", "ok", "okay", "uh huh",
-)
-NO_WORDS = (
-    "no", "n", "nope", "nah", "none", "not", "never", "false", "negative", "we don't", "we dont", "we do not",
-    "i don't", "i dont", "don't", "dont", "doesn't", "doesnt", "nothing", "no way", "not really",
-)

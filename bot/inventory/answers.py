@@ -1,12 +1,16 @@
-"""Understanding the short answers of the inventory conversation: amounts, units, days on site, containers,
-pressure and temperature, hazard categories, mixture components, state waste codes, yes/no.
+"""Understanding the answers and requests only the inventory conversation reads: containers, physical state,
+pressure and temperature, days on site, hazard categories, mixture components, state waste codes, amounts
+(with containers: "3 drums"), and requests about saved materials ("remove the acetone", "change diesel to
+500 gallons", "list my chemicals", "upload a spreadsheet").
 
 Each parser takes what the user typed and returns the value in the form `InventoryItem` stores (CERS template
 codes, `models.STORAGE_CONTAINER_COLUMNS` attributes), or raises `AnswerError` whose message says what is wrong
 and what to type instead. Nothing here touches the database, except that component names may be looked up in
-the chemical library to set their EHS flag (see `parse_components`). Amounts are read with the same sentence
-parser as whole inventory sentences (`bot.nlp.inventory_sentence`, which converts liters, kilograms... with pint),
-so "10 liters" in an answer means exactly what it means in "10 liters of acetone".
+the chemical library to set their EHS flag (see `parse_components`), and nothing here decides what the
+conversation does next. Amounts are read with the same sentence parser as whole inventory sentences
+(`bot.nlp.inventory_sentence`, which converts liters, kilograms... with pint), so "10 liters" in an answer means
+exactly what it means in "10 liters of acetone". Replies any step reads the same way (yes/no, skip, units,
+numbers) are in `bot.replies`.
 """
 from __future__ import annotations
 
@@ -15,8 +19,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
 from bot.chemicals.normalize import parse_cas
-from bot.dialogue import NO_WORDS, YES_WORDS
 from bot.nlp.word_numbers import replace_number_words
+from bot.replies import (  # noqa: F401  (UNIT_*, fmt_*: re-exported for the inventory service)
+    UNIT_CODES,
+    UNIT_NAMES,
+    UNIT_SINGULAR,
+    clean,
+    convert_between,
+    first_number,
+    fmt_amount,
+    fmt_number,
+    leading_yes_no,
+    parse_unit,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,9 +40,6 @@ if TYPE_CHECKING:
 
 # --- codes and labels (cers-facts.md 1.3) ------------------------------------------------------------------
 
-UNIT_CODES = {"gallons": "a", "cubic feet": "b", "pounds": "c", "tons": "d"}
-UNIT_NAMES = {v: k for k, v in UNIT_CODES.items()}
-UNIT_SINGULAR = {"a": "gallon", "b": "cubic foot", "c": "pound", "d": "ton"}
 STATE_NAMES = {"a": "solid", "b": "liquid", "c": "gas"}
 HM_TYPE_NAMES = {"a": "pure", "b": "mixture", "c": "waste"}
 PRESSURE_NAMES = {"a": "ambient", "b": "above ambient", "c": "below ambient"}
@@ -123,68 +135,11 @@ class AnswerError(ValueError):
         self.message = message
 
 
-# --- formatting --------------------------------------------------------------------------------------------
-
-
-def fmt_number(x: float) -> str:
-    """1200 -> "1,200"; 2.6417 -> "2.64"."""
-    x = round(float(x), 2)
-    return f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def fmt_amount(value: Optional[float], unit: Optional[str]) -> str:
-    """165, "a" -> "165 gallons"; 1, "c" -> "1 pound"."""
-    if value is None:
-        return "not given"
-    if unit not in UNIT_NAMES:
-        return fmt_number(value)
-    word = UNIT_SINGULAR[unit] if round(float(value), 2) == 1 else UNIT_NAMES[unit]
-    return f"{fmt_number(value)} {word}"
-
-
 # --- simple answers ----------------------------------------------------------------------------------------
 
 
-def _clean(text: str) -> str:
-    s = (text or "").lower().replace("\u2019", "'").strip()
-    return re.sub(r"\s+", " ", re.sub(r"[.!?]+$", "", s)).strip()
-
-
-def parse_yes_no(text: str) -> Optional[bool]:
-    """True / False for yes/no answers ("yep", "we don't"), None when it's neither."""
-    s = _clean(text)
-    if not s:
-        return None
-    for words, value in ((NO_WORDS, False), (YES_WORDS, True)):
-        for w in sorted(words, key=len, reverse=True):
-            if s == w or s.startswith(w + " ") or s.startswith(w + ","):
-                return value
-    return None
-
-
-def is_skip(text: str) -> bool:
-    """"skip", "n/a", "I don't know", "leave it blank"... (the answer to an optional question)."""
-    s = _clean(text)
-    return bool(re.fullmatch(
-        r"(?:skip(?: it| this(?: one)?| that)?|pass|n/?a|none|no idea|not sure|unknown|i don'?t know|dunno|"
-        r"don'?t know|leave it (?:blank|empty)|blank|later|i'?ll do it later|we don'?t have (?:one|it|that)|"
-        r"i don'?t have (?:one|it|that)|not applicable|nothing)", s))
-
-
-def parse_unit(text: str) -> Optional[str]:
-    """The CERS unit code for "gallons", "lbs", "cubic feet", "tons"... (None when no unit word is there)."""
-    s = _clean(text)
-    for pattern, code in ((r"\b(?:cubic\s*f(?:ee|oo)?t|cu\.?\s*ft|cf|scf|ft3)\b", "b"),
-                          (r"\b(?:gal(?:lon)?s?|gl)\b", "a"),
-                          (r"\b(?:tons?|tonnes?)\b", "d"),
-                          (r"\b(?:pounds?|lbs?|#)\b", "c")):
-        if re.search(pattern, s):
-            return code
-    return None
-
-
 def parse_physical_state(text: str) -> str:
-    s = _clean(text)
+    s = clean(text)
     for pattern, code in ((r"\b(?:gas|gases|gaseous|compressed|vapou?r|aerosol)\b", "c"),
                           (r"\b(?:liquid|liquids|fluid|solution|liquefied|wet)\b", "b"),
                           (r"\b(?:solid|solids|powder|granular|granules|pellets?|tablets?|dust|crystals?|"
@@ -196,13 +151,13 @@ def parse_physical_state(text: str) -> str:
 
 def parse_hm_type_answer(text: str) -> str:
     """Is it a mixture? -> "b" (mixture) or "a" (pure)."""
-    s = _clean(text)
+    s = clean(text)
     if re.search(r"\b(?:mixture|mix|blend|several|multiple|more than one|ingredients|components)\b", s) and \
             not re.search(r"\bnot (?:a )?(?:mixture|mix|blend)\b", s):
         return "b"
     if re.search(r"\b(?:pure|single|one (?:chemical|substance|ingredient)|not (?:a )?(?:mixture|mix|blend))\b", s):
         return "a"
-    yn = parse_yes_no(s)
+    yn = leading_yes_no(s)
     if yn is None:
         raise AnswerError("Is it a mixture of several chemicals (its Safety Data Sheet, section 3, lists several "
                           "ingredients)? Answer yes or no.")
@@ -215,7 +170,7 @@ _ALL_YEAR_RE = re.compile(r"\b(?:all (?:the )?year|year[- ]?round|all the time|a
 
 def parse_days(text: str) -> int:
     """Days on site per year, 1..365: "all year" -> 365, "6 months" -> 183, "3 weeks" -> 21, "90"."""
-    s = replace_number_words(_clean(text))
+    s = replace_number_words(clean(text))
     if _ALL_YEAR_RE.search(s):
         return 365
     if re.search(r"-\s*\d", s):
@@ -236,7 +191,7 @@ def parse_days(text: str) -> int:
 
 
 def parse_pressure(text: str) -> str:
-    s = _clean(text)
+    s = clean(text)
     if re.search(r"\b(?:below|under|less than|vacuum|negative)\b", s):
         return "c"
     if re.search(r"\b(?:above|over|higher|more than|pressuri[sz]ed|compressed|cylinder|high pressure)\b", s):
@@ -248,7 +203,7 @@ def parse_pressure(text: str) -> str:
 
 
 def parse_temperature(text: str) -> str:
-    s = _clean(text)
+    s = clean(text)
     if re.search(r"\b(?:cryogenic|cryo|cryogen|liquid nitrogen|dewar|super[- ]?cold)\b", s):
         return "d"
     if re.search(r"\b(?:below|under|less than|refrigerated|cooled|chilled|cold|frozen|freezer|fridge)\b", s):
@@ -262,7 +217,7 @@ def parse_temperature(text: str) -> str:
 
 
 def parse_state_waste_code(text: str) -> str:
-    s = _clean(text)
+    s = clean(text)
     m = re.search(r"\b(\d{3})\b", s)
     if not m:
         raise AnswerError("The California state waste code is a 3-digit number, like 221 for waste oil. It is on your "
@@ -294,7 +249,7 @@ def waste_code_hints(name: str, notes: Optional[str] = None) -> list[str]:
 def parse_containers(text: str, physical_state: Optional[str] = None) -> tuple[list[str], Optional[str]]:
     """Storage container attributes named in the answer ("drums and cans" -> [sc_steel_drum, sc_can]) and the
     description of an "other" container ("other: blast cabinet" -> [sc_other], "blast cabinet")."""
-    s = _clean(text)
+    s = clean(text)
     m = re.match(r"^other\b\s*[:\-,]?\s*(.*)$", s)
     if m:
         other = m.group(1).strip() or None
@@ -354,7 +309,7 @@ def parse_amount(text: str, *, unit: Optional[str] = None, container_size: Optio
     "3 drums" (x `container_size` when known). `unit` = the material's unit so far (for the conversion note only).
     Raises AnswerError for negative amounts and answers without any number ("lots")."""
     raw = (text or "").strip()
-    s = _clean(raw)
+    s = clean(raw)
     if _NEGATIVE_RE.search(" " + s):
         raise AnswerError("An amount can't be negative. Give how much you have, for example '50 gallons'.")
     approximate = bool(re.search(r"\b(?:about|approx\w*|around|roughly|maybe|almost|nearly|close to|give or take|"
@@ -380,12 +335,9 @@ def parse_amount(text: str, *, unit: Optional[str] = None, container_size: Optio
             note = f"{fmt_number(count)} {word} x {fmt_amount(container_size, unit)} = {fmt_amount(value, unit)}"
             return Amount(value, unit, approximate, note, count, parsed.container_code)
         return Amount(None, None, approximate, "", count, parsed.container_code)
-    prepared = replace_number_words(s).replace(",", "")
-    numbers = re.findall(r"(?<![\w.])(\d+(?:\.\d+)?|\.\d+)(?![\w.])", prepared)
-    if numbers:
-        value = float(numbers[0])
-        code = parse_unit(s)
-        return Amount(value, code, approximate)
+    value = first_number(s)
+    if value is not None:
+        return Amount(value, parse_unit(s), approximate)
     if _VAGUE_RE.search(s):
         raise AnswerError("I need a number for that, even a rough one: about how much, for example '50 gallons' or "
                           "'200 pounds'?")
@@ -408,17 +360,6 @@ def check_amount(value: float, unit: Optional[str], what: str, *, allow_zero: bo
                           "number and the unit.")
 
 
-def convert_between(value: float, from_unit: str, to_unit: str) -> Optional[float]:
-    """Pounds <-> tons (the only CERS units that convert without knowing the material's density)."""
-    if from_unit == to_unit:
-        return value
-    if (from_unit, to_unit) == ("d", "c"):
-        return value * 2000
-    if (from_unit, to_unit) == ("c", "d"):
-        return value / 2000
-    return None
-
-
 # --- hazard categories -------------------------------------------------------------------------------------
 
 _HAZARD_WORDS = {
@@ -436,7 +377,7 @@ _HAZARD_WORDS = {
 def parse_hazards(text: str) -> dict[str, bool]:
     """The five hazard categories (Fire, Reactive, Pressure release, Acute health, Chronic health): those named are
     True, the others False; "none" -> all False."""
-    s = _clean(text)
+    s = clean(text)
     if re.fullmatch(r"(?:none(?: of (?:these|them|those|the above))?|no|nope|no hazards?|not hazardous|nothing|"
                     r"n/?a)", s):
         return {f: False for f in HAZARD_FIELDS}
@@ -568,6 +509,60 @@ def components_text(comps: list[dict[str, Any]]) -> str:
 
 # --- requests about saved materials ("remove the acetone", "change diesel to 500 gallons") --------------------
 
+_UPLOAD_RE = re.compile(r"\b(?:upload|spreadsheet|excel|xlsx|xls|csv|hmi template|template file|import (?:my |the |"
+                        r"a )?(?:file|inventory|chemicals|list))\b")
+_UPLOADED_RE = re.compile(r"^i (?:have )?uploaded my inventory file\.?$")
+_LIST_RE = re.compile(r"^(?:list|the list|my list|show (?:me )?(?:the |my )?list|inventory|my inventory)[?.!]*$|"
+                      r"^(?:(?:can you|could you|please|pls|ok|okay)\s+)*(?:list|show|view|read|review|recap|see)\b"
+                      r".*\b(?:chemicals?|materials?|inventory|list|entered|everything|added|hmi|stuff)\b|"
+                      r"\bwhat (?:have|did) (?:i|we) (?:entered|enter|put|added|add)\b|^(?:my )?inventory\??$|"
+                      r"\bwhat(?:'s| is) (?:in|on) (?:my|the|our) (?:list|inventory)\b")
+_CHANGE_START_RE = re.compile(r"^(?:(?:actually|oops|oh|wait|sorry|ok|okay|no|please)[,\s]+)*(?:change|update|edit|"
+                              r"fix|correct|modify|move|bump|lower|raise|increase|decrease|reduce|adjust|double|"
+                              r"triple|halve)\b|\b(?:is|are) actually\b|\bshould (?:be|say)\b.*\bnot\b|"
+                              r"\bwrong (?:amount|location|container|quantity)\b")
+_REMOVE_START_RE = re.compile(r"^(?:(?:ok|okay|please|actually|also)[,\s]+)*(?:remove|delete|take off|take out|"
+                              r"get rid of|erase|scratch|cross off)\b|\btake (?:the )?\w+(?: \w+)? off\b")
+_TERM_QUESTION_RE = re.compile(r"^(?:what(?:'s| is| are) (?:a |an |the )?(?:largest container|average(?: daily)?|"
+                               r"max(?:imum)?(?: daily)?|days on site|ambient|state waste code|waste code|"
+                               r"cas(?: number)?|hazard (?:class|categor)\w*|mixture|physical state|storage container|"
+                               r"annual waste(?: amount)?|components?|cryogenic|units?)\b.*)\??$")
+
+
+def _low(text: str) -> str:
+    return " ".join((text or "").lower().split())
+
+
+def is_upload_request(text: str) -> bool:
+    """"upload a spreadsheet", "I have an excel file", "import my inventory"."""
+    return bool(_UPLOAD_RE.search(_low(text)))
+
+
+def is_upload_notice(text: str) -> bool:
+    """What the chat page's upload widget says after a successful import ("I uploaded my inventory file.")."""
+    return bool(_UPLOADED_RE.match(_low(text)))
+
+
+def is_list_request(text: str) -> bool:
+    """"list my chemicals", "what have I entered?", "show me the inventory"."""
+    return bool(_LIST_RE.search(_low(text)))
+
+
+def starts_change_request(text: str) -> bool:
+    """Worded like a change: "change ...", "actually, fix ...", "the oil is actually ...", "wrong amount"."""
+    return bool(_CHANGE_START_RE.search(_low(text)))
+
+
+def starts_remove_request(text: str) -> bool:
+    """Worded like a removal: "remove ...", "delete ...", "take the co2 off ..."."""
+    return bool(_REMOVE_START_RE.search(_low(text)))
+
+
+def asks_about_a_term(text: str) -> bool:
+    """"what is the largest container?", "what's a state waste code": a question about an inventory term."""
+    return bool(_TERM_QUESTION_RE.match(_low(text)))
+
+
 _LOC_PREP = r"(?:in|at|on|by|behind|near|next to|outside|inside|under|beside|out back|upstairs|downstairs|over)"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
@@ -623,7 +618,7 @@ _CUT_TAIL_RE = re.compile(r"\s+(?:from|off|out of)\s+(?:the|my|our|this)\s+(?:li
 def parse_remove_request(text: str) -> ItemRef:
     """Which saved material "remove the acetone", "we don't use perc anymore, remove it", "take the co2 off the
     list", "delete the last one", "delete item 3" is about."""
-    s = _clean(text).replace("\u2019", "'")
+    s = clean(text).replace("\u2019", "'")
     for pattern in (_REMOVE_VERB_RE, _TAKE_OFF_RE, _NOT_ANYMORE_RE, _SHOULDNT_RE, _REMOVE_ANYWHERE_RE):
         m = pattern.search(s)
         if m:
@@ -712,7 +707,7 @@ def parse_change_request(text: str) -> Optional[ChangeRequest]:
     """"change diesel to 500 gallons", "the motor oil is actually in the wash bay", "make the propane 2 tanks not 1",
     "edit the perc, max daily is 45 gallons", "wrong amount on the muriatic acid", "change the amount" -> what to
     change (None when the text is not a change request)."""
-    s = _clean(text).replace("\u2019", "'")
+    s = clean(text).replace("\u2019", "'")
     s = re.sub(r"^(?:(?:actually|oops|oh|wait|sorry|hmm|ok|okay|so|and|also|no|please)\b[\s,]*)+", "", s)
     m = re.match(r"^(?P<f>double|triple|halve|half)\s+(?:the\s+)?(?P<t>.+?)(?:\s*[,.;].*|\s+(?:we|i)\b.*)?$", s)
     if m:
