@@ -89,8 +89,9 @@ def redact_value(value: Any) -> Any:
     """A bot message's data, a slot value...: strings without link tokens, no key named like a secret."""
     if isinstance(value, str):
         return redact_links(value)
-    if isinstance(value, dict):
-        return {k: (REMOVED if k in SECRET_KEYS else redact_value(v)) for k, v in value.items()}
+    if isinstance(value, dict):  # e.g. Rasa's `session_started_metadata` slot holds a message's metadata
+        return {k: (REMOVED if k in SECRET_KEYS else redact_value(v)) for k, v in value.items()
+                if k not in SECRET_METADATA_KEYS}
     if isinstance(value, list):
         return [redact_value(v) for v in value]
     return value

@@ -74,3 +74,9 @@ def test_rasas_sql_tracker_store_never_writes_a_secret(tmp_path: Path) -> None:
     assert "55 gallons of diesel" in stored and "ana@example.com" in stored and "set_password" in stored
     again = asyncio.run(store.retrieve("conv-1"))
     assert [e.type_name for e in again.events] == ["user", "bot", "slot", "user"]
+
+
+def test_the_session_start_metadata_slot_loses_the_token_and_claim() -> None:
+    event = {"event": "slot", "name": "session_started_metadata",
+             "value": {"auth_token": "T", "client": "C", "source": "web"}}
+    assert redaction.redact_event(event)["value"] == {"source": "web"}
