@@ -9,6 +9,13 @@ source scripts/bootstrap.sh
 WEB_PORT=${WEB_PORT:-8000}; RASA_PORT=${RASA_PORT:-5005}; ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export WEB_PORT RASA_URL=${RASA_URL:-http://127.0.0.1:$RASA_PORT}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}
+# One front door (docs/security.md): only the web server listens for browsers; the action server and Rasa
+# listen on 127.0.0.1 and want shared secrets (derived from SECRET_KEY unless set): Rasa sends the action
+# server's in a header (endpoints.yml); Rasa's HTTP API is off unless RASA_ENABLE_API=1, then behind its token.
+export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(python -m bot.config action_server_token)}
+export RASA_API_TOKEN=${RASA_API_TOKEN:-$(python -m bot.config rasa_api_token)}
+rasa_api=()
+if [ "${RASA_ENABLE_API:-0}" = "1" ]; then rasa_api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 mkdir -p var/log
 
 if [ "$(python -m bot.manage facilities-count)" = "0" ]; then
@@ -30,10 +37,11 @@ if [ -z "${SMTP_HOST:-}" ]; then
   export SMTP_HOST=127.0.0.1 SMTP_PORT=${SMTP_PORT:-8025} DEVMAIL_DIR=${DEVMAIL_DIR:-$ROOT/var/mail}
   python -m bot.devmail >var/log/devmail.log 2>&1 & pids+=($!)
 fi
-rasa run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 & pids+=($!)
-rasa run --model models/cers.tar.gz --enable-api -i 127.0.0.1 --port "$RASA_PORT" \
+python -m actions.server --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 & pids+=($!)
+rasa run --model models/cers.tar.gz ${rasa_api[@]+"${rasa_api[@]}"} -i 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml >var/log/rasa.log 2>&1 & pids+=($!)
 python -m bot.web >var/log/web.log 2>&1 & pids+=($!)
+python -m bot.outbox >var/log/outbox.log 2>&1 & pids+=($!)  # retries emails the mail server did not take
 
 wait_for() {  # name url seconds
   local t0=$SECONDS
@@ -46,7 +54,7 @@ wait_for() {  # name url seconds
 log "starting the action server, the Rasa server (loads TensorFlow, ~40 s) and the web server..."
 wait_for "action server" "http://127.0.0.1:$ACTIONS_PORT/health" 120
 wait_for "web server" "http://127.0.0.1:$WEB_PORT/healthz" 60
-wait_for "Rasa server" "$RASA_URL/status" 300
+wait_for "Rasa server" "$RASA_URL/" 300  # "/" answers with or without the HTTP API
 
 echo
 echo "CERS Filing Assistant is running. Open the chat:  http://127.0.0.1:$WEB_PORT/"

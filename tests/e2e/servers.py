@@ -1,4 +1,6 @@
-"""Start the real product processes (action server, Rasa server, web server) for end-to-end tests."""
+"""Start the real product processes (action server, Rasa server, web server) for end-to-end tests, with the
+shared secrets the product uses: the action server (`python -m actions.server`, loopback) wants the header
+Rasa's endpoints send, and Rasa's HTTP API wants `stack.rasa_token` (`?token=...`)."""
 from __future__ import annotations
 
 import os
@@ -31,6 +33,13 @@ class Stack:
     args: Dict[str, List[str]] = field(default_factory=dict)
     health: Dict[str, str] = field(default_factory=dict)
     logs: List[Path] = field(default_factory=list)
+    action_token: str = ""  # the header value Rasa sends to the action server
+    rasa_token: str = ""  # Rasa's HTTP API token: GET {rasa_url}/conversations/<id>/tracker?token=...
+
+    @property
+    def rasa_api(self) -> Dict[str, str]:
+        """Query parameters for Rasa's HTTP API: `httpx.get(url, params=stack.rasa_api)`."""
+        return {"token": self.rasa_token}
 
     def log_text(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in self.logs if p.exists())
@@ -91,12 +100,29 @@ def _wait(stack: Stack, name: str, url: str, timeout: float) -> None:
     raise RuntimeError(f"{name} did not answer at {url} within {timeout} s:\n{stack.log_text()[-4000:]}")
 
 
-def write_endpoints(path: Path, actions_url: str, tracker_db: Path, lock_store: Optional[dict] = None) -> None:
+def _secrets(env: Dict[str, str]) -> tuple:
+    """(action server token, Rasa API token) for an environment, as bot.config derives them."""
+    from bot.config import derived_secret
+
+    key = env["SECRET_KEY"]
+    return (env.get("ACTION_SERVER_TOKEN") or derived_secret(key, "action-server"),
+            env.get("RASA_API_TOKEN") or derived_secret(key, "rasa-api"))
+
+
+def write_endpoints(path: Path, actions_url: str, tracker_db: Path, lock_store: Optional[dict] = None,
+                    action_token: Optional[str] = None) -> None:
+    """endpoints.yml as scripts/start.sh's: the action server's header, the redacting SQL tracker store."""
+    if action_token is None:
+        from bot.config import get_settings
+
+        action_token = get_settings().action_server_token
     lines = [
         "action_endpoint:",
         f"  url: {actions_url}/webhook",
+        "  headers:",
+        f"    X-CERS-Action-Token: \"{action_token}\"",
         "tracker_store:",
-        "  type: SQL",
+        "  type: rasa_addons.tracker_store.RedactingSQLTrackerStore",
         "  dialect: sqlite",
         f"  db: {tracker_db}",
     ]
@@ -115,6 +141,7 @@ def start_stack(workdir: Path, env_overrides: Dict[str, str], *, rasa: bool = Tr
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     stack = Stack(workdir=workdir, env=env)
+    stack.action_token, stack.rasa_token = _secrets(env)
     a_port, r_port, w_port = free_port(), free_port(), free_port()
     stack.actions_url = f"http://127.0.0.1:{a_port}"
     stack.rasa_url = f"http://127.0.0.1:{r_port}"
@@ -128,19 +155,19 @@ def start_stack(workdir: Path, env_overrides: Dict[str, str], *, rasa: bool = Tr
         }
     )
     try:
-        _spawn(stack, "actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(a_port)])
+        _spawn(stack, "actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(a_port)])
         if web:
             _spawn(stack, "web", [str(VENV_BIN / "python"), "-m", "bot.web"])
         if rasa:
             endpoints = workdir / "endpoints.yml"
-            write_endpoints(endpoints, stack.actions_url, workdir / "tracker.db")
+            write_endpoints(endpoints, stack.actions_url, workdir / "tracker.db", action_token=stack.action_token)
             model = os.environ.get("CERS_MODEL", str(ROOT / "models" / "cers.tar.gz"))
             _spawn(
                 stack,
                 "rasa",
                 [
-                    str(VENV_BIN / "rasa"), "run", "--model", model, "--enable-api", "-i", "127.0.0.1",
-                    "--port", str(r_port), "--credentials", str(ROOT / "credentials.yml"),
+                    str(VENV_BIN / "rasa"), "run", "--model", model, "--enable-api", "--auth-token", stack.rasa_token,
+                    "-i", "127.0.0.1", "--port", str(r_port), "--credentials", str(ROOT / "credentials.yml"),
                     "--endpoints", str(endpoints), "--log-file", str(workdir / "rasa-debug.log"),
                 ],
             )
