@@ -25,9 +25,13 @@ FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
 PASSWORD = "Harbor7Lantern"
 CERS_ID = "10000042"
 
-# Text with everything people (and attackers) send: any code point, lone surrogates, controls, RTL marks.
-any_text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()),
-                   max_size=300)
+# Text with everything people (and attackers) send: any code point, and - often, so they are really tried -
+# lone surrogates, NUL and other controls, RTL marks, JSON and payload syntax, astral characters.
+SPECIAL = ["\ud800", "\udfff", "\udc80", "\x00", "\x1b", "\u202e", "\ufeff", "/", "{", "}", '"', "\\", "\n",
+           "é", "\U0001d54f", "=", "@"]
+# (built from lists: hypothesis' text() leaves lone surrogates out, and they are what broke the proxy)
+any_text = st.lists(st.one_of(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), st.sampled_from(SPECIAL)),
+                    max_size=300).map("".join)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | any_text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_text, inner, max_size=4),
