@@ -280,6 +280,9 @@ def _resolve_one(db: Session, index: NameIndex, text: str) -> Resolution:
         if covered and specific and len(chems) == 1:
             res.confident, res.chemical, res.matched, res.how = True, chems[0], pnorm, "part"
             return res
+        if pnorm in GENERIC_WORDS and any(w not in NEUTRAL_MODIFIERS for w in rest):
+            # "Zep pool gas", "Acme degreaser": a brand with a class word - a product of its own, from its SDS
+            return res
         choices = [Choice(c, describe(c), 90.0, "part") for c in chems]
         for chem, score in _fuzzy_chemicals(db, fuzzy):
             choices.append(Choice(chem, describe(chem), score, "fuzzy"))
@@ -459,7 +462,10 @@ def _fuzzy(db: Session, index: NameIndex, norm: str) -> list[tuple[str, float, l
         out.append((name, _typo_score(norm, name, score) + _commonness(index, name, index.by_name[name]),
                     list(index.by_name[name])))
     words = [w for w in norm.split() if len(w) >= 5 and w not in NEUTRAL_MODIFIERS and not _common_word(w)]
-    if len(norm.split()) > 1:
+    others_chemical = all(w in NEUTRAL_MODIFIERS or w in ELEMENT_NAMES or (w in index.word_set and not _common_word(w))
+                          for w in norm.split() if w not in words[:1])
+    if len(norm.split()) > 1 and others_chemical:
+        # "potassium permangante": one slip inside a chemical name; never in "ProShine floor restorer"
         for w in words:
             for name, score in fuzzy_names(index, w, 4):
                 if " " not in name and name not in GENERIC_WORDS:

@@ -806,7 +806,11 @@ def checklist(db: Session, actor: Actor, facility_id: int) -> list[ChecklistItem
         waste = db.execute(base.where(InventoryItem.hm_type == "c")).scalar_one()
         flags = [getattr(InventoryItem, attr).is_(True) for attr in STORAGE_CONTAINER_COLUMNS]
         no_container = db.execute(base.where(~or_(*flags))).scalar_one()
-    items.append(_inventory_item(required["inventory"], total, no_container))
+    from bot.services import step_drafts
+
+    said_complete = bool(draft is not None and draft.inventory_complete_at is not None)
+    items.append(_inventory_item(required["inventory"], total, no_container, said_complete,
+                                 step_drafts.anything_open(db, facility_id, "inventory")))
     if required["waste_streams"].required is True:
         if waste:
             items.append(ChecklistItem("waste_streams", required["waste_streams"].name, "complete", "",
@@ -829,19 +833,29 @@ def _because(el: RequiredElement) -> str:
     return ("Required because " + "; ".join(el.reasons) + ".") if el.reasons else ""
 
 
-def _inventory_item(el: RequiredElement, total: int, no_container: int) -> ChecklistItem:
+def _inventory_item(el: RequiredElement, total: int, no_container: int, said_complete: bool = True,
+                    open_material: bool = False) -> ChecklistItem:
+    """Complete only when every line is valid, nothing is half entered and the filer said the inventory is
+    complete ("that's all"): a list still being added to is "in progress"."""
     if el.required is False:
         return ChecklistItem(el.key, el.name, "not required", "",
                              "You said you have no hazardous materials at or above the reporting amounts.")
-    if total == 0:
+    listed = f"{total} material{'s' if total != 1 else ''} listed."
+    if total == 0 and not open_material:
         nxt = ELEMENTS[el.key].todo if el.required else "First answer the Business Activities question about " \
             "hazardous materials on site."
         return ChecklistItem(el.key, el.name, "not started", nxt, _because(el))
+    if open_material:
+        return ChecklistItem(el.key, el.name, "in progress",
+                             "Finish the material you were entering (say \"continue\").", listed)
     if no_container:
         return ChecklistItem(el.key, el.name, "in progress",
                              f"Say how {no_container} material{'s are' if no_container != 1 else ' is'} stored "
                              "(at least one storage container each).", f"{total} materials listed.")
-    return ChecklistItem(el.key, el.name, "complete", "", f"{total} material{'s' if total != 1 else ''} listed.")
+    if not said_complete:
+        return ChecklistItem(el.key, el.name, "in progress",
+                             "Add any other materials, then say \"that's all\" when the list is complete.", listed)
+    return ChecklistItem(el.key, el.name, "complete", "", listed)
 
 
 def _plain_item(el: RequiredElement, always_list: bool) -> ChecklistItem:

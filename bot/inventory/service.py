@@ -18,6 +18,7 @@ from sqlalchemy import Boolean, func, select
 from sqlalchemy.orm import Session, object_session
 
 from bot import audit
+from bot.timeutil import utcnow
 from bot.actor import Actor
 from bot.chemicals.lookup import best, lookup
 from bot.chemicals.normalize import normalize_name, parse_cas
@@ -390,6 +391,7 @@ def add_item(db: Session, actor: Actor, facility_id: int, data: dict[str, Any]) 
     _write_components(item, comps)
     db.add(item)
     db.flush()
+    reopen(db, facility_id)
     audit.record(db, actor, "inventory.add", "inventory_item", item.id, facility_id=facility_id,
                  submittal_id=draft.id, common_name=item.common_name, maximum_daily_amount=item.maximum_daily_amount,
                  units=item.units, hm_type=item.hm_type, components=len(comps))
@@ -413,6 +415,7 @@ def update_item(db: Session, actor: Actor, facility_id: int, item_id: int, chang
             setattr(item, key, new)
     if diff:
         db.flush()
+        reopen(db, facility_id)
         audit.record(db, actor, "inventory.update", "inventory_item", item.id, facility_id=facility_id,
                      common_name=item.common_name, changes=diff)
     return item
@@ -427,7 +430,33 @@ def remove_item(db: Session, actor: Actor, facility_id: int, item_id: int) -> st
                  maximum_daily_amount=item.maximum_daily_amount, units=item.units, location=item.location)
     db.delete(item)
     db.flush()
+    reopen(db, facility_id)
     return name
+
+
+def mark_complete(db: Session, actor: Actor, facility_id: int) -> bool:
+    """The filer says the inventory is complete ("that's all"): recorded on the Draft (audited). False when
+    there is no Draft (nothing entered)."""
+    _require(db, actor, facility_id)
+    draft = _draft(db, facility_id)
+    if draft is None:
+        return False
+    if draft.inventory_complete_at is None:
+        draft.inventory_complete_at = utcnow()
+        audit.record(db, actor, "inventory.complete", "submittal", draft.id, facility_id=facility_id)
+    return True
+
+
+def reopen(db: Session, facility_id: int) -> None:
+    """A material added, changed or removed after "that's all": the inventory is in progress again."""
+    draft = _draft(db, facility_id)
+    if draft is not None and draft.inventory_complete_at is not None:
+        draft.inventory_complete_at = None
+
+
+def is_complete(db: Session, facility_id: int) -> bool:
+    draft = _draft(db, facility_id)
+    return bool(draft is not None and draft.inventory_complete_at is not None)
 
 
 def list_items(db: Session, actor: Actor, facility_id: int) -> list[InventoryItem]:

@@ -75,7 +75,13 @@ EXPLAIN = {
 
 
 def next_field(d: Draft) -> Optional[str]:
-    """The next thing to ask about a material being entered (None: everything is there, show the summary)."""
+    """The next thing to ask about a material being entered (None: show the summary card).
+
+    Only what CERS requires, and what the filer's sentence and the library did not give: the name, the physical
+    state, for a material from its SDS its CAS number, mixture or not and hazards, the components of a mixture or
+    waste, a waste's state code and yearly amount, the maximum amount, a container, and the place (once). The
+    optional fields are not asked: `assume_defaults` fills them with stated assumptions the card shows, and the
+    filer changes any of them there."""
     if d.unit_for:
         return "unit_for"
     if d.ask:
@@ -94,7 +100,7 @@ def next_field(d: Draft) -> Optional[str]:
             return "is_mixture"
     if v.get("hm_type") in ("b", "c") and not d.components_complete():
         return "components"
-    if not d.hazards_known() and "hazards" not in skipped:
+    if kind == "new" and not d.hazards_known() and "hazards" not in skipped:
         return "hazards"
     if kind == "waste" and not v.get("state_waste_code"):
         return "state_waste_code"
@@ -102,20 +108,42 @@ def next_field(d: Draft) -> Optional[str]:
         if d.container_count and v.get("largest_container") is None:
             return "largest_container"
         return "maximum_daily_amount"
-    if v.get("average_daily_amount") is None and "average_daily_amount" not in skipped:
-        return "average_daily_amount"
     if not d.containers():
         return "container"
     if v.get("sc_other") and not v.get("other_container"):
         return "other_container"
-    if v.get("largest_container") is None and "largest_container" not in skipped:
-        return "largest_container"
     if kind == "waste" and v.get("annual_waste_amount") is None:
         return "annual_waste_amount"
-    for f in ("days_on_site", "location", "pressure", "temperature"):
-        if v.get(f) in (None, "") and f not in skipped:
-            return f
+    if not v.get("location") and "location" not in skipped:
+        return "location"
     return None
+
+
+ASSUMPTIONS = {
+    "average_daily_amount": "the same as the maximum",
+    "days_on_site": "on site all year (365 days)",
+    "pressure": "at ambient pressure",
+    "temperature": "at ambient temperature",
+}
+
+
+def assume_defaults(d: Draft) -> None:
+    """Fill the optional fields nobody said with the usual answer, recorded in `d.assumed` so the card shows
+    them as assumptions the filer can change: average = maximum, 365 days, ambient pressure and temperature
+    (compressed gases and cylinders above ambient pressure)."""
+    v = d.values
+    gas = v.get("physical_state") == "c" or bool(v.get("sc_cylinder"))
+    defaults: dict[str, Any] = {
+        "average_daily_amount": v.get("maximum_daily_amount"),
+        "days_on_site": 365,
+        "pressure": "b" if gas else "a",
+        "temperature": "a",
+    }
+    for f, value in defaults.items():
+        if v.get(f) in (None, "") and f not in d.skipped and value is not None:
+            v[f] = value
+            if f not in d.assumed:
+                d.assumed.append(f)
 
 
 _CONTAINER_BUTTONS = {

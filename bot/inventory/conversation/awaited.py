@@ -34,12 +34,14 @@ def ask(st: InventoryState, aw: Awaiting, items: list[InventoryItem], turn: Turn
     """Say the awaited question (`items`: the saved materials)."""
     if isinstance(aw, DidYouMean):
         buttons = [Button(o.name[:64], o.name) for o in aw.options]
-        buttons.append(Button("None of these", "none of these"))
-        if aw.exact:
-            turn.say(f"The chemical library has several materials called “{aw.typed}”. Which one is yours?",
-                     buttons)
+        buttons.append(Button("None of these: add it from its SDS", "none of these"))
+        lines = "\n".join(f"- {o.name}" + (f" ({o.why})" if o.why else "") for o in aw.options)
+        if aw.exact or len(aw.options) > 1 and not aw.exact:
+            head = (f"“{aw.typed}” could be more than one thing in the chemical library. Which is yours?"
+                    if aw.exact else f"I'm not sure which material “{aw.typed}” is. Is it one of these?")
         else:
-            turn.say(f"I don't know “{aw.typed}” exactly. Did you mean one of these?", buttons)
+            head = f"Is “{aw.typed}” this one?"
+        turn.say(f"{head}\n{lines}\nIf it's none of them, we'll add it from its Safety Data Sheet.", buttons)
     elif isinstance(aw, ConfirmRemove):
         by_id = {i.id: i for i in items}
         names = [service.describe_item(by_id[i]) for i in aw.ids if i in by_id]

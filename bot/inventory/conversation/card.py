@@ -14,6 +14,9 @@ from bot.inventory.answers import (
 )
 from bot.inventory.conversation.state import Draft
 
+_ASSUMED_LABELS = {"average_daily_amount": "Average daily amount", "days_on_site": "Days on site",
+                   "pressure": "Pressure / temperature", "temperature": "Pressure / temperature"}
+
 
 def card_fields(d: Draft) -> dict[str, str]:
     """Label -> value in words, in the order the card shows them."""
@@ -43,6 +46,9 @@ def card_fields(d: Draft) -> dict[str, str]:
         f["Hazard categories"] = "not given"
     if d.components:
         f["Components"] = components_text(d.components)
+    for label in dict.fromkeys(_ASSUMED_LABELS[a] for a in d.assumed if a in _ASSUMED_LABELS):
+        if label in f:
+            f[label] = f"{f[label]} (assumed: change it if not)"
     if v.get("hm_type") == "c":
         code = v.get("state_waste_code")
         f["State waste code"] = f"{code} ({WASTE_CODES[code]})" if code in WASTE_CODES else (code or "-")

@@ -7,6 +7,7 @@ it saves, cancels and finishes here. It never commits (the caller's session does
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from sqlalchemy.orm import Session
@@ -23,14 +24,19 @@ from bot.inventory.answers import (
 from bot.inventory.conversation import awaited, saved, starting
 from bot.inventory.conversation.answering import answer_pending
 from bot.inventory.conversation.asking import (
-    AMOUNT_FIELDS, ASKABLE, EXAMPLE, PROBLEM_FIELD, explain, next_field, question,
+    AMOUNT_FIELDS, ASKABLE, EXAMPLE, PROBLEM_FIELD, assume_defaults, explain, next_field, question,
 )
 from bot.inventory.conversation.card import say_summary
 from bot.inventory.conversation.state import DidYouMean, Draft, InventoryState
+from bot.knowledge.answers import answer_question
+from bot.knowledge.not_built import NOT_BUILT_INTENTS, not_built_reply
 from bot.replies import (
-    asks_what_it_means, is_cancel, is_done, is_filler, is_no_more, is_save_command, is_save_confirmation,
-    leading_yes_no, starts_with_stop,
+    asks_what_it_means, is_cancel, is_done, is_filler, is_go_back, is_no_more, is_save_command,
+    is_save_confirmation, leading_yes_no, starts_with_stop,
 )
+from bot.services import step_drafts
+
+KNOWLEDGE_INTENTS = ("ask_ehs", "ask_deadline", "ask_consequences", "ask_definition", "ask_thresholds")
 
 
 def is_finished(state: dict[str, Any]) -> bool:
@@ -38,12 +44,40 @@ def is_finished(state: dict[str, Any]) -> bool:
     return bool((state or {}).get("finished"))
 
 
+STEP = "inventory"
+
+
+def _restore(db: Session, actor: Actor, facility_id: int, state: dict[str, Any]) -> InventoryState:
+    """The state the channel kept, or — a new conversation (another browser, a restart that lost the slot) —
+    what this filer had open at this facility, from the database."""
+    st = InventoryState.from_slot(state)
+    if st.pending is None and st.awaiting is None and not st.queue and not st.finished:
+        kept = step_drafts.load(db, facility_id, actor.subject_user_id, STEP)
+        if kept:
+            restored = InventoryState.from_slot(kept)
+            st.pending, st.awaiting, st.queue = restored.pending, restored.awaiting, restored.queue
+            st.resumed = st.pending is not None or bool(st.queue)
+    return st
+
+
+def _keep(db: Session, actor: Actor, facility_id: int, st: InventoryState) -> None:
+    """What is open (a material, a question about it, materials named but not taken yet) goes to the database
+    after every reply, so nothing is lost between conversations."""
+    open_ = {"pending": st.pending.to_slot() if st.pending else None,
+             "awaiting": st.awaiting.to_slot() if st.awaiting else None, "queue": list(st.queue)}
+    step_drafts.keep(db, facility_id, actor.subject_user_id, STEP,
+                     open_ if (st.pending or st.awaiting or st.queue) else None)
+
+
 def prompt(db: Session, actor: Actor, facility_id: int, state: dict[str, Any]) -> Turn:
     """The next thing to say: the awaited confirmation, the next question about the pending material, its summary
     card, or the invitation to describe a (next) material."""
     items = service.list_items(db, actor, facility_id)  # also checks the user's role
-    st = InventoryState.from_slot(state)
+    st = _restore(db, actor, facility_id, state)
     turn = Turn()
+    if st.resumed and st.pending is not None:
+        turn.say(f"We were in the middle of {st.pending.name}; nothing you gave me for it was lost.")
+        st.resumed = False
     _prompt(st, items, turn)
     turn.state = st.to_slot()
     return turn
@@ -59,6 +93,7 @@ def _prompt(st: InventoryState, items: list[Any], turn: Turn) -> None:
     if st.pending is not None:
         field = next_field(st.pending)
         if field is None:
+            assume_defaults(st.pending)
             say_summary(turn, st.pending)
         else:
             text, buttons = question(st.pending, field)
@@ -84,11 +119,13 @@ def handle(db: Session, actor: Actor, facility_id: int, state: dict[str, Any], t
     the acetone", "change diesel to 500 gallons", "cancel", "that's all"). Does not ask the next question: call
     `prompt()` afterwards unless the returned turn is done."""
     service.list_items(db, actor, facility_id)  # checks the user's role before anything else
-    st = InventoryState.from_slot(state)
+    st = _restore(db, actor, facility_id, state)
+    st.resumed = False
     st.finished = False
     turn = Turn()
     _handle(db, actor, facility_id, st, turn, " ".join((text or "").split()), intent)
     _note_duplicate(db, actor, facility_id, st, turn)
+    _keep(db, actor, facility_id, st)
     turn.state = st.to_slot()
     return turn
 
@@ -116,6 +153,16 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
     pending = st.pending
     aw = st.awaiting
 
+    if intent in NOT_BUILT_INTENTS or _names_a_document(low):
+        turn.say(not_built_reply(intent if intent in NOT_BUILT_INTENTS else "upload_document") or "")
+        if pending is not None:
+            turn.say(f"{pending.name} is still open: let's finish it.")
+        return
+    if intent in KNOWLEDGE_INTENTS or (intent in ("ask_thresholds", "ask_ehs") and "?" in text):
+        answer = answer_question(text, db=db, intent=intent)
+        if answer is not None:
+            turn.say(answer.text)
+            return
     if is_upload_notice(low):  # the chat page's upload widget says this after a successful import
         count = len(service.list_items(db, actor, facility_id))
         turn.say(f"Thanks, the file is imported: your inventory now has {count} material{'s' if count != 1 else ''}. "
@@ -186,7 +233,9 @@ def _material_open(db: Session, actor: Actor, facility_id: int, st: InventorySta
     low = text.lower()
     field = next_field(pending)
     if field is None:  # the summary card is showing
-        if intent == "affirm" or is_save_confirmation(low):
+        if is_done(low):
+            turn.say(f"Before we stop: {pending.name} isn't saved yet. Save it, change it, or cancel it.")
+        elif intent == "affirm" or is_save_confirmation(low):
             _save(db, actor, facility_id, st, turn)
         elif intent in ("deny",) or leading_yes_no(low) is False or is_no_more(low):
             turn.say(f"Tell me what to change for {pending.name} (e.g. 'change the location'), say Save, or "
@@ -203,19 +252,51 @@ def _material_open(db: Session, actor: Actor, facility_id: int, st: InventorySta
     if is_save_command(low):
         _save(db, actor, facility_id, st, turn)
         return
+    if intent == "go_back" or is_go_back(low):
+        _go_back(pending, turn)
+        return
     if is_done(low):
         pending.review, pending.ask = True, None
         turn.say(f"Before we stop: {pending.name} isn't saved yet. Here is what I have; save it, complete it, or "
                  "cancel it.")
         return
-    if intent == "add_chemical" and field not in ("common_name", "location", "components", "other_container") and \
-            starting.other_material(db, pending, text):
-        _queue(st, pending, text, turn)
+    if field not in ("common_name", "components", "other_container") and (
+            intent == "add_chemical" or field == "location") and starting.other_material(db, pending, text,
+                                                                                        needs_amount=True):
+        _queue(st, pending, text, turn)  # "also 20 gallons of acetone in the paint booth" is not a place
         return
     if field == "common_name" and pending.kind is None:
         starting.answer_name(db, st, pending, text, turn)
         return
+    before = dict(pending.values)
     answer_pending(db, pending, field, text, turn)
+    if pending.values != before and field not in pending.answered:
+        pending.answered.append(field)
+
+
+def _go_back(d: Draft, turn: Turn) -> None:
+    """"go back" while a material is open: the last answer given for it is asked again."""
+    if not d.answered:
+        turn.say(f"There's no earlier answer for {d.name} to go back to. Answer the question below, change "
+                 "anything on the card, or say 'cancel' to drop this material.")
+        return
+    field = d.answered.pop()
+    d.values[field] = None
+    if field == "container":
+        d.set_containers([])
+    if field in d.skipped:
+        d.skipped.remove(field)
+    d.ask = field
+    turn.say("OK, back one step.")
+
+
+_DOCUMENT_RE = re.compile(r"\b(?:site ?map|emergency (?:response )?plan|contingency plan|training plan|floor plan|"
+                          r"pdf)\b")
+
+
+def _names_a_document(low: str) -> bool:
+    """"upload our site map": a document, not the inventory spreadsheet."""
+    return bool(_DOCUMENT_RE.search(low)) and bool(re.search(r"\b(?:upload|send|attach|add|submit|here'?s)\b", low))
 
 
 def _queue(st: InventoryState, pending: Draft, text: str, turn: Turn) -> None:
@@ -278,5 +359,6 @@ def _finish(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
     if not items:
         turn.say("OK. Your inventory is still empty; you can add materials or upload a spreadsheet any time.")
         return
-    turn.say(f"Done with the inventory for now: {len(items)} material{'s' if len(items) != 1 else ''} saved. You can "
+    service.mark_complete(db, actor, facility_id)
+    turn.say(f"Your inventory is complete: {len(items)} material{'s' if len(items) != 1 else ''} saved. You can "
              "come back any time to add, change or remove materials.")

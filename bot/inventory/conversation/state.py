@@ -50,6 +50,11 @@ class Draft:
     suggested_components: list[dict[str, Any]] = field(default_factory=list)  # a waste's typical components
     waste_codes: list[str] = field(default_factory=list)  # state waste codes to offer
     item_id: Optional[int] = None  # the saved item this is a copy of
+    assumed: list[str] = field(default_factory=list)  # fields filled with a stated assumption (shown on the card)
+    answered: list[str] = field(default_factory=list)  # fields answered one by one, in order ("go back" undoes)
+    notes: list[str] = field(default_factory=list)  # what was read or converted, shown once on the card
+    state_said: Optional[str] = None  # the physical state the filer's words or unit say (wins over the library)
+    percent: Optional[float] = None  # the strength the filer said ("35% hydrogen peroxide")
 
     @property
     def name(self) -> str:
@@ -79,7 +84,9 @@ class Draft:
             "typed": self.typed, "ask": self.ask, "review": self.review,
             "unit_for": self.unit_for.to_slot() if self.unit_for else None, "dup_checked": self.dup_checked,
             "suggested_components": copy.deepcopy(self.suggested_components),
-            "waste_codes": list(self.waste_codes), "item_id": self.item_id,
+            "waste_codes": list(self.waste_codes), "item_id": self.item_id, "assumed": list(self.assumed),
+            "answered": list(self.answered), "notes": list(self.notes), "state_said": self.state_said,
+            "percent": self.percent,
         }
         out.update({k: v for k, v in optional.items() if v is not None and v is not False and v != []})
         return out
@@ -93,7 +100,9 @@ class Draft:
                    unit_for=UnitAwaited.from_slot(d["unit_for"]) if d.get("unit_for") else None,
                    dup_checked=bool(d.get("dup_checked")),
                    suggested_components=d.get("suggested_components") or [],
-                   waste_codes=list(d.get("waste_codes") or []), item_id=d.get("item_id"))
+                   waste_codes=list(d.get("waste_codes") or []), item_id=d.get("item_id"),
+                   assumed=list(d.get("assumed") or []), answered=list(d.get("answered") or []),
+                   notes=list(d.get("notes") or []), state_said=d.get("state_said"), percent=d.get("percent"))
 
 
 # --- what the engine awaits ----------------------------------------------------------------------------
@@ -103,6 +112,7 @@ class Draft:
 class Option:
     id: int  # Chemical.id
     name: str
+    why: str = ""  # "CAS 67-64-1 · solvent, nail polish remover": tells the choices apart
 
 
 @dataclass(frozen=True)
@@ -114,14 +124,16 @@ class DidYouMean:
 
     def to_slot(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "did_you_mean", "typed": self.typed,
-                               "options": [{"id": o.id, "name": o.name} for o in self.options]}
+                               "options": [{"id": o.id, "name": o.name, **({"why": o.why} if o.why else {})}
+                                           for o in self.options]}
         if self.exact:
             out["exact"] = True
         return out
 
     @classmethod
     def from_slot(cls, d: dict[str, Any]) -> "DidYouMean":
-        return cls(d["typed"], tuple(Option(o["id"], o["name"]) for o in d["options"]), bool(d.get("exact")))
+        return cls(d["typed"], tuple(Option(o["id"], o["name"], o.get("why") or "") for o in d["options"]),
+                   bool(d.get("exact")))
 
 
 @dataclass(frozen=True)
@@ -194,6 +206,7 @@ class InventoryState:
     # set by the channel, not the engine (Rasa: the form ended, or a digression ended it: {"intent", "text"})
     done: bool = False
     exit: Optional[dict[str, Any]] = None
+    resumed: bool = False  # restored from the database in this turn (not kept in the slot)
 
     def to_slot(self) -> dict[str, Any]:
         out: dict[str, Any] = {"pending": self.pending.to_slot() if self.pending else None,
