@@ -32,7 +32,7 @@ from actions.identity import ChatIdentity, require_user
 from actions.replies import intent_payload
 from actions.services import Failed, call_or_tell
 from bot import routing
-from bot.routing import QUESTION_INTENTS
+from bot.routing import NOT_BUILT, QUESTION_INTENTS
 
 logger = logging.getLogger(__name__)
 
@@ -478,9 +478,19 @@ class StepFormValidator(EngineFormValidator):
         if kind in self.exit_intents:
             state["exit"] = {"intent": kind, "text": text}
             return {self.answer_slot: None, self.state_slot: state}
+        if kind in NOT_BUILT:
+            from bot.knowledge.not_built import not_built_reply
+
+            dispatcher.utter_message(text=not_built_reply(kind) or "That isn't something I can do yet.")
+            return {self.answer_slot: None}
         if kind in QUESTION_INTENTS:
+            from actions.general import KNOWLEDGE_INTENTS, knowledge_answer
+
             response = ANSWERS.get(kind)
-            if response:
+            answer = await knowledge_answer(text, kind) if kind in KNOWLEDGE_INTENTS else None
+            if answer:
+                dispatcher.utter_message(text=answer)
+            elif response:
                 dispatcher.utter_message(response=response)
             else:
                 dispatcher.utter_message(

@@ -286,14 +286,27 @@ def starts_with_stop(text: str) -> bool:
 
 
 _PAUSE_RE = re.compile(r"\b(later|tomorrow|pause|break|come back|another time|be back|monday|tuesday|"
-                       r"wednesday|thursday|friday|weekend|next week|save (?:it|this|my)|gotta go|have to go|"
-                       r"need to go|leaving|continue (?:this )?(?:later|tomorrow)|pick (?:this|it) up|luego|"
-                       r"ma[nñ]ana)\b")
+                       r"wednesday|thursday|friday|weekend|next week|save my (?:progress|work|answers|place|spot)|"
+                       r"gotta go|have to go|need to go|leaving|continue (?:this )?(?:later|tomorrow)|"
+                       r"pick (?:this|it) up|for (?:today|now|the day)|luego|ma[nñ]ana)\b")
+# Said this plainly, it is a pause whatever the classifier thinks ("let's continue tomorrow" is never an answer).
+_PAUSE_STRONG_RE = re.compile(
+    r"\b(?:(?:continue|finish|do|pick (?:this|it) up|carry on|resume)(?: (?:this|it|the rest))?"
+    r" (?:later|tomorrow|another (?:day|time)|next week|on (?:monday|tuesday|wednesday|thursday|friday))|"
+    r"stop (?:for|here for) (?:today|now|the day|tonight)|(?:that'?s|thats) (?:it|enough) for (?:today|now|the day)|"
+    r"gotta (?:go|run)|have to (?:go|run|leave)|need to (?:go|run|leave)|talk (?:to you )?later|call it a day|"
+    r"be back (?:later|tomorrow)|seguimos ma[nñ]ana|contin[uú]o (?:ma[nñ]ana|luego))\b")
 
 
 def mentions_pause(text: str) -> bool:
     """"let's continue tomorrow", "I have to go", "pick this up on Monday": words of pausing the filing."""
     return bool(_PAUSE_RE.search(_low(text)))
+
+
+def says_pause(text: str) -> bool:
+    """A pause said so plainly that it is one whatever the classifier says ("let's continue tomorrow",
+    "stop for today", "gotta run")."""
+    return bool(_PAUSE_STRONG_RE.search(_low(text)))
 
 
 _DONE_RE = re.compile(r"^(?:(?:ok|okay|well)[,\s]+)*(?:that'?s all|thats all|that is all|that'?s it|done|"

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Optional
 
-from bot.replies import mentions_pause
+from bot.replies import mentions_pause, says_pause
 
 DIGRESSION_CONFIDENCE = 0.6
 QUESTION_INTENTS = ("help", "ask_what_is_cers_id", "ask_what_is_cers", "ask_what_is_cupa", "ask_what_is_lead_user",
                     "ask_why_phone", "ask_password_in_chat", "chitchat", "bot_challenge", "out_of_scope",
-                    "ask_thresholds")
+                    "ask_thresholds", "ask_ehs", "ask_deadline", "ask_consequences", "ask_definition")
+# Parts of the filing not built yet: answered with what the filer can do, wherever they are asked.
+NOT_BUILT = ("upload_document", "submit_filing", "check_status")
 
 _STOP_RE = re.compile(r"\b(stop|cancel|quit|exit|enough|end this|never ?mind|forget it)\b")
 _SWITCH_RE = re.compile(r"\b(switch|other|another|different|instead|change (?:the )?(?:facility|site|"
@@ -48,8 +50,12 @@ def digression(text: str, intent: Optional[str], confidence: float, offered: Ite
         return None
     if low.startswith("/"):
         return intent or None  # a button of an earlier message, or a page trigger
+    if says_pause(low):
+        return "pause_filing"
     if confidence < DIGRESSION_CONFIDENCE:
         return None
+    if intent in NOT_BUILT and len(low.split()) >= 2:
+        return intent
     if intent in QUESTION_INTENTS and _QUESTION_RE.search(low) and len(low.split()) >= 2 or low == "help":
         return intent
     if intent in _SAYS_IT and _SAYS_IT[intent](low):
