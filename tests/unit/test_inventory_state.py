@@ -128,8 +128,8 @@ def test_a_conversation_stored_before_the_change_resumes_at_the_same_question(
     acetone = chem(db, "cas:67-64-1")
     old = json.loads(json.dumps(OLD_SLOTS["did you mean"]).replace("505", str(acetone.id)))
     turn = dialogue.prompt(db, actor, facility.id, old)
-    assert "I don't know “acetnoe” exactly. Did you mean one of these?" in turn.text
-    assert [b.title for m in turn.messages for b in m.buttons] == ["Acetone", "None of these"]
+    assert "Is “acetnoe” this one?" in turn.text
+    assert [b.title for m in turn.messages for b in m.buttons] == ["Acetone", "None of these: add it from its SDS"]
     turn = dialogue.handle(db, actor, facility.id, turn.state, "Acetone")
     assert "Found Acetone in the chemical library" in turn.text
-    assert dialogue.next_field(turn.state["pending"]) == "hazards"  # the slot form, as the e2e tests read it
+    assert dialogue.next_field(turn.state["pending"]) == "maximum_daily_amount"  # the slot form, as stored
