@@ -118,7 +118,8 @@ class ActionSearchFacility(Action):
             text=text,
             buttons=facility_buttons(results) + [{"title": "None of these", "payload": "/deny"}],
         )
-        return events + [SlotSet("pending_question", "none_of_these")]
+        offered = str(results[0].cers_id) if len(results) == 1 else None
+        return events + [SlotSet("pending_question", "none_of_these"), SlotSet("offered_facility", offered)]
 
 
 def _facility_and_role(db: Any, cers_id: str, user_id: int) -> Optional[tuple[str, Optional[str]]]:
@@ -138,7 +139,7 @@ class ActionSelectFacility(Action):
         ident = require_user(tracker, dispatcher)
         if ident is None:
             return []
-        cers_id = tracker.get_slot("facility_cers_id")
+        cers_id = tracker.get_slot("facility_cers_id") or tracker.get_slot("offered_facility")
         if not cers_id:
             dispatcher.utter_message(text="Which facility? Let's search for it first.", buttons=NOT_FOUND_BUTTONS[:1])
             return []

@@ -147,6 +147,14 @@ class ActionHandleYesNo(Action):
         if pending in ("search_again", "none_of_these"):
             if yes and pending == "search_again":
                 return clear + [FollowupAction("facility_search_form")]
+            offered = tracker.get_slot("offered_facility")
+            if yes and pending == "none_of_these" and offered:
+                # "yes that's us" to "I found this facility. Is it yours?"
+                return clear + [SlotSet("facility_cers_id", offered), SlotSet("offered_facility", None),
+                                FollowupAction("action_select_facility")]
+            if yes and pending == "none_of_these":
+                dispatcher.utter_message(text="Which one is yours? Pick it from the list above.")
+                return []
             dispatcher.utter_message(
                 text="OK. You can search again (a CERS ID or another street number), or add it as a new facility.",
                 buttons=[{"title": "Search again", "payload": "/find_facility"},
