@@ -192,10 +192,12 @@ def parse_days(text: str) -> int:
 
 def parse_pressure(text: str) -> str:
     s = clean(text)
+    # "under pressure" is pressurized (above ambient); "under vacuum" / "below ambient" is below
+    if re.search(r"\bunder (?:some |high |a lot of )?pressure\b|\b(?:above|over|higher|more than|pressuri[sz]ed|"
+                 r"compressed|cylinder|high pressure)\b", s) and not re.search(r"\b(?:vacuum|negative)\b", s):
+        return "b"
     if re.search(r"\b(?:below|under|less than|vacuum|negative)\b", s):
         return "c"
-    if re.search(r"\b(?:above|over|higher|more than|pressuri[sz]ed|compressed|cylinder|high pressure)\b", s):
-        return "b"
     if re.search(r"\b(?:ambient|normal|atmospheric|regular|none|no pressure|not pressuri[sz]ed|room|usual)\b", s):
         return "a"
     raise AnswerError("Is it stored at ambient (normal) pressure, above ambient (compressed, pressurized), or "
