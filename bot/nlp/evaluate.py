@@ -4,7 +4,8 @@ Sets written apart (../shared/docs/evaluation.md), JSONL:
   `python -m bot.nlp.evaluate --inventory F.jsonl --intents F.jsonl --questions F.jsonl [--json] [--predictions OUT]`
 prints per set its size, when it was written, whether it is seen or fresh, and every figure (intent accuracy;
 material right / candidates offered / wrong, total, container, location, all fields right; questions answered
-with every fact). `--json` prints all figures as one JSON object on the last line; `--predictions OUT.jsonl`
+with every fact; with `--turns`, turns per chemical from the sentence to saved, played through the real
+conversation). `--json` prints all figures as one JSON object on the last line; `--predictions OUT.jsonl`
 writes what the product would store from each inventory sentence. With no set given, every set under
 tests/apart/ is scored.
 
@@ -387,6 +388,14 @@ def _sets_main(args: argparse.Namespace) -> int:
                 qs = ev.score_questions(db, rows, info)
                 sections.append(ev.format_questions(qs, show_misses=not args.quiet))
                 figures["sets"].append(qs.as_dict())
+            if args.turns:
+                from bot.nlp.evaluate_turns import format_turns, score_turns
+
+                for path in args.inventory:
+                    rows, info = ev.read_jsonl(path)
+                    ts = score_turns(db, rows[: args.turns_limit] if args.turns_limit else rows, info)
+                    sections.append(format_turns(ts))
+                    figures["sets"].append(ts.as_dict())
     if args.intents:
         if not args.model.is_file():
             print(f"No model file at {args.model}. Train a model first (rasa train) or pass --model.", file=sys.stderr)
@@ -426,6 +435,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--intents", type=Path, action="append", default=[], help="intent set (JSONL)")
     parser.add_argument("--questions", type=Path, action="append", default=[], help="question set (JSONL)")
     parser.add_argument("--predictions", type=Path, help="write what would be stored from each inventory sentence")
+    parser.add_argument("--turns", action="store_true",
+                        help="also play each inventory sentence through the conversation: turns per chemical")
+    parser.add_argument("--turns-limit", type=int, default=0, help="only the first N sentences for --turns")
     parser.add_argument("--data", type=Path, action="append",
                         help="held-out NLU yml (older format); repeat for several files")
     parser.add_argument("--quiet", action="store_true", help="scores only, no list of misses")
