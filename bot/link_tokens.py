@@ -21,8 +21,10 @@ PURPOSES = ("set_password", "activate", "reset_password", "access_decision")
 
 # What to do to get a fresh link, per purpose.
 _NEW_LINK_HINT = {
-    "set_password": "Ask me to create your account again with the same email, and I'll give you a new link.",
-    "activate": "Ask me to resend the activation email and open the newest one.",
+    "set_password": "Sign up again in the chat with the same email (or ask me to send the email again), and "
+                    "I'll email you a new link.",
+    "activate": "Ask me to send the sign-up email again and use the newest link: choosing your password "
+                "activates the account.",
     "reset_password": "Ask for a new password reset email and use the newest one.",
     "access_decision": "You can still grant or deny the request in the chat after you log in.",
 }
