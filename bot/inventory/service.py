@@ -203,27 +203,53 @@ def _normalize_components(raw: Optional[Iterable[dict[str, Any]]], problems: lis
     return comps
 
 
+def _listed_ehs(chem: Chemical, percent: Optional[float], state: Optional[str]) -> bool:
+    """Whether the library's EHS listing applies at this strength and form (hydrogen peroxide only above 52%,
+    hydrogen chloride only as the gas): only a sure yes turns EHS on."""
+    from bot.chemicals.ehs import ehs_status
+
+    if not chem.ehs:
+        return False
+    form = {"a": "solid", "b": "liquid", "c": "gas"}.get(state or "")
+    return ehs_status(chem, percent, form).is_ehs is True
+
+
+def _percent_of(values: dict[str, Any], comps: list[dict[str, Any]], cas: Optional[str]) -> Optional[float]:
+    """The strength of the line's own chemical: its component's percent, or a percent in its name."""
+    for c in comps:
+        if cas and c.get("cas") == cas and c.get("percent") is not None:
+            return float(c["percent"])
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%", str(values.get("common_name") or ""))
+    return float(m.group(1)) if m else None
+
+
 def _library_defaults(db: Session, values: dict[str, Any], comps: list[dict[str, Any]]) -> Optional[Chemical]:
     """The EHS flag (and CAS/physical state when missing) from the library chemical (by id, else by CAS); the
-    components' EHS flags from the library too. The library can only turn EHS on, never off."""
+    components' EHS flags from the library too. The library can only turn EHS on, never off, and only where
+    its listing applies to the line's strength and form (a 35% hydrogen peroxide in gallons is not an EHS)."""
     chem = db.get(Chemical, values["chemical_id"]) if values.get("chemical_id") else None
     if chem is None and values.get("chemical_id"):
         values["chemical_id"] = None
+    state = values.get("physical_state")
     if chem is None and values.get("cas_number") and values.get("hm_type") != "c":
-        match = best(db, values["cas_number"])
-        chem = match.chemical if match else None
-        if chem is not None:  # the library knows this CAS: only its EHS flag is used
-            values["ehs"] = bool(values.get("ehs")) or bool(chem.ehs)
-            chem = None
+        cas = values["cas_number"]
+        same = db.execute(select(Chemical).where(Chemical.cas == cas)).scalars().all()
+        # the library knows this CAS (perhaps as several products): only its EHS listing is used
+        values["ehs"] = bool(values.get("ehs")) or any(
+            _listed_ehs(found, _percent_of(values, comps, cas), state) for found in same)
     if chem is not None:
-        values["ehs"] = bool(values.get("ehs")) or bool(chem.ehs)
+        values["ehs"] = bool(values.get("ehs")) or _listed_ehs(chem, _percent_of(values, comps, chem.cas), state)
         if not values.get("cas_number") and chem.cas:
             values["cas_number"] = chem.cas
         if not values.get("physical_state") and chem.physical_state:
             values["physical_state"] = chem.physical_state
     for c in comps:
-        match = best(db, c["cas"]) if c.get("cas") else (best(db, c["name"]) if c.get("name") else None)
-        c["ehs"] = bool(c.get("ehs")) or bool(match and match.chemical.ehs)
+        if c.get("cas"):
+            listed = db.execute(select(Chemical).where(Chemical.cas == c["cas"], Chemical.ehs.is_(True))).scalars()
+            c["ehs"] = bool(c.get("ehs")) or any(_listed_ehs(x, c.get("percent"), state) for x in listed)
+        else:
+            match = best(db, c["name"]) if c.get("name") else None
+            c["ehs"] = bool(c.get("ehs")) or bool(match and _listed_ehs(match.chemical, c.get("percent"), state))
     values["ehs"] = bool(values.get("ehs"))
     return chem
 
