@@ -186,6 +186,15 @@ def handle(db: Session, actor: Actor, facility_id: int, state: dict[str, Any], t
     if group:
         _pick_group(c, turn, group.group(1).lower())
         return _finish(c, turn)
+    other = corrections.facility_named(raw)
+    if other:
+        from bot.services import facilities
+
+        here = facilities.get_facility(c.db, c.fid)
+        if here is not None and other != here.cers_id:
+            turn.say(f"CERS ID {other} is another facility. To change its answers, switch to it first (say "
+                     f"“switch to {other}”); I changed nothing here.")
+            return _finish(c, turn)
     corr = corrections.parse_correction(raw)
     if corr is not None and _correct(c, turn, key, corr, raw, intent):
         return _finish(c, turn)
