@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_base import BaseFormValidator
+from actions.form_base import BaseFormValidator, form_exited
 from actions.identity import current_identity, require_user
 from actions.replies import intent_payload
 from actions.services import Failed, call_or_tell
@@ -85,6 +85,9 @@ class ActionSubmitAccessRequest(Action):
         return "action_submit_access_request"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        exited = form_exited(tracker, dispatcher, ("access_phone", "job_title"))
+        if exited is not None:
+            return exited
         ident = require_user(tracker, dispatcher)
         if ident is None:
             return []

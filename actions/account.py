@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_base import BaseFormValidator
+from actions.form_base import BaseFormValidator, form_exited
 from actions.identity import client_of, current_identity, require_user
 from actions.replies import anonymous_buttons, offer_login, user_buttons
 from actions.services import Failed, call, call_or_tell
@@ -41,9 +41,11 @@ class ValidateSignupForm(BaseFormValidator):
         from bot.services.accounts import check_name
 
         def name(s: str) -> str:
-            # the name is the greeting of emails: no web address or phone number in it (check_name)
-            clean = check_name(strip_contact_details(s))
-            return clean.title() if clean.islower() else clean  # "ana lopez" -> "Ana Lopez"; keep "McDonald"
+            # one person's name out of the sentence ("My full name is Alma Reyes. It's just me"), never the
+            # sentence; it is the greeting of emails: no web address or phone number in it (check_name)
+            from bot.names import person_name
+
+            return check_name(person_name(strip_contact_details(s)))
 
         return self.clean(dispatcher, "full_name", value, name)
 
@@ -65,6 +67,9 @@ class ActionSubmitSignup(Action):
         return "action_submit_signup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        exited = form_exited(tracker, dispatcher, ("full_name", "email", "phone"))
+        if exited is not None:
+            return exited
         ident = current_identity(tracker)
         if ident.is_invalid:
             dispatcher.utter_message(response="utter_login_again")
@@ -112,6 +117,9 @@ class ActionResendActivation(Action):
         return "action_resend_activation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        exited = form_exited(tracker, dispatcher, ("email",))
+        if exited is not None:
+            return exited
         if current_identity(tracker).is_invalid:
             dispatcher.utter_message(response="utter_login_again")
             offer_login(dispatcher, with_text=False)

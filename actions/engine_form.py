@@ -149,6 +149,8 @@ async def engine_turn(
 class EngineFormValidator(BaseFormValidator):
     """Validator of a one-slot form run by an engine; subclasses set the names and the engine."""
 
+    answers_first = False  # StepFormValidator.route tells answers from digressions itself
+
     engine: Engine
     answer_slot: str
     state_slot: str

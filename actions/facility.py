@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_base import BaseFormValidator
+from actions.form_base import BaseFormValidator, form_exited
 from actions.identity import current_identity, require_user
 from actions.replies import facility_buttons, facility_label, intent_payload
 from actions.services import Failed, call_or_tell
@@ -77,6 +77,9 @@ class ActionSearchFacility(Action):
         return "action_search_facility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        exited = form_exited(tracker, dispatcher, ("facility_query",))
+        if exited is not None:
+            return exited
         ident = require_user(tracker, dispatcher)
         if ident is None:
             return []
@@ -287,6 +290,9 @@ class ActionCheckNewFacility(Action):
         return "action_check_new_facility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        exited = form_exited(tracker, dispatcher, ("new_facility_name", "new_facility_street", "new_facility_city", "new_facility_zip"))
+        if exited is not None:
+            return exited
         ident = require_user(tracker, dispatcher)
         if ident is None:
             return []
