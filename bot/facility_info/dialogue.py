@@ -590,6 +590,9 @@ def _correct(c: w.Ctx, turn: Turn, key: Optional[str], corr: corrections.Correct
     an answer to the current question)."""
     target = corr.target.strip()
     sure = corr.strong or intent == "correct_field"
+    mine = _ACCOUNT_TARGET.search(raw)
+    if mine and corr.value:
+        return _correct_account(c, turn, mine.group("what"), corr.value)
     if corrections.is_pronoun(target):
         history = c.st.get("history") or []
         if target.lower().startswith(("that", "the last", "last", "my last", "the previous")) and history:
@@ -618,6 +621,35 @@ def _correct(c: w.Ctx, turn: Turn, key: Optional[str], corr: corrections.Correct
         _answer(c, turn, key, raw if yes_no_target else corr.value, intent)
         return True
     return _change(c, turn, k, corr.value, intent)
+
+
+# "change my name to ...", "update my phone to ...": the account's own, not a Facility Information field
+_ACCOUNT_TARGET = re.compile(r"\b(?:change|update|fix|correct|edit|set)\s+my\s+(?:own\s+)?(?:full\s+|last\s+|first\s+)?"
+                             r"(?P<what>name|phone(?:\s+number)?|cell(?:\s+number)?|email(?:\s+address)?)\b",
+                             re.IGNORECASE)
+
+
+def _correct_account(c: w.Ctx, turn: Turn, target: str, value: str) -> bool:
+    """"change my name to ...", "my phone is actually ...": the filer's own account (audited). The email is
+    changed only through its inbox, never in the chat."""
+    from bot.errors import ServiceError
+    from bot.services import accounts
+
+    what = target.lower()
+    if "email" in what:
+        turn.say("Your account's email can't be changed in the chat: it is how we know the account is yours. "
+                 "Ask staff to move the account to a new address.")
+        return True
+    try:
+        if "name" in what:
+            user = accounts.update_profile(c.db, c.actor, full_name=value)
+            turn.say(f"Done: your account's name is now {user.full_name}.")
+        else:
+            user = accounts.update_profile(c.db, c.actor, phone=value)
+            turn.say(f"Done: your account's phone is now {user.phone}.")
+    except ServiceError as exc:
+        turn.say(exc.message)
+    return True
 
 
 def _offer_choice(c: w.Ctx, turn: Turn, keys: list[str], value: Optional[str], group: Optional[str] = None) -> None:

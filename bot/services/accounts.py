@@ -437,6 +437,32 @@ def log_out(db: Session, user_id: int, version: int, *, channel: str = "web") ->
     end_sessions(db, user_id, Actor(user_id=user_id, channel=channel), "logout")
 
 
+def update_profile(db: Session, actor: Actor, *, full_name: Optional[str] = None,
+                   phone: Optional[str] = None) -> User:
+    """A logged-in user corrects their own name or phone (the email is changed only through its inbox).
+    Audited with the old and new values; the name must be safe to greet an email with."""
+    user_id = actor.subject_user_id
+    user = db.get(User, user_id) if user_id is not None else None
+    if user is None or user.status != "active":
+        raise PermissionDenied("Please log in to change your account.")
+    changes: dict[str, list[Optional[str]]] = {}
+    if full_name is not None:
+        from bot.names import person_name
+
+        name = check_name(person_name(full_name))
+        if name != user.full_name:
+            changes["full_name"] = [user.full_name, name]
+            user.full_name = name
+    if phone is not None:
+        number = normalize_phone(phone)
+        if number != user.phone:
+            changes["phone"] = [user.phone, number]
+            user.phone = number
+    if changes:
+        audit.record(db, actor, "user.update_profile", "user", user.id, changes=changes)
+    return user
+
+
 def disable_account(db: Session, actor: Actor, user_id: int, reason: str = "") -> User:
     """Disable an account (staff, inspector or the system): it can't log in, and every session ends now."""
     if actor.role not in ("staff", "inspector", "system"):

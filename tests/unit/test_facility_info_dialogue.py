@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.actor import Actor
 from bot.dialogue import Turn
+from tests.unit.conftest import audit_rows
 from bot.errors import PermissionDenied
 from bot.facility_info import corrections, dialogue as dl, replies, service as fi
 from bot.facility_info.questions import BUSINESS_QUESTION_BY_KEY, BUSINESS_QUESTIONS, OWNER_OPERATOR_FIELDS
@@ -749,3 +750,21 @@ def test_staff_on_behalf_of_the_filer(db: Session, setup: tuple[Actor, Facility]
                                                                           "staff_console")
     assert _oo(db).document_preparer_name == "Maria Lopez"  # the caller's account, not the staff member's
     assert "Me (Maria Lopez)" in [b.title for b in chat.next.messages[-1].buttons]
+
+
+def test_the_filers_own_name_and_phone_are_corrected_on_the_account(db: Session,
+                                                                     setup: tuple[Actor, Facility]) -> None:
+    from bot.models import User
+
+    actor, facility = setup
+    chat = Chat(db, actor, facility.id)
+    turn = chat.say("change my name to Alma Reyes", "correct_field")
+    assert "your account's name is now Alma Reyes" in turn.text
+    turn = chat.say("update my phone to 559 555 0199", "correct_field")
+    assert "(559) 555-0199" in turn.text
+    turn = chat.say("change my email to someone@else.example", "correct_field")
+    assert "can't be changed in the chat" in turn.text
+    db.expire_all()
+    user = db.get(User, actor.user_id)
+    assert (user.full_name, user.phone) == ("Alma Reyes", "(559) 555-0199") and "someone@" not in user.email
+    assert [e.details["changes"] for e in audit_rows(db, "user.update_profile")][0]["full_name"][1] == "Alma Reyes"
