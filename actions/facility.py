@@ -39,6 +39,19 @@ class ValidateFacilitySearchForm(BaseFormValidator):
     def may_ask(self, tracker: Tracker) -> bool:
         return current_identity(tracker).is_verified
 
+    async def extract_facility_query(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """"our CERS ID is 10234567" / "we're at 1234 W Shaw Ave" that opened the search: searched at once,
+        not asked again."""
+        if tracker.get_slot("requested_slot") or tracker.get_slot("facility_query"):
+            return {}
+        text = str((tracker.latest_message or {}).get("text") or "")
+        entities = self.latest_entities(tracker)
+        if text.startswith("/") or not any(e.get("entity") in ("cers_id", "street_number") for e in entities):
+            return {}
+        return {"facility_query": text} if parse_facility_query(text, entities) is not None else {}
+
     def validate_facility_query(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

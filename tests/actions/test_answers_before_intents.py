@@ -56,3 +56,16 @@ async def test_stop_and_pause_end_the_form_and_its_action_says_so(domain: dict) 
         "form_exit": "stop", "full_name": "Ana Lopez"}), domain)
     cleared = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert cleared["form_exit"] is None and cleared["full_name"] is None and "utter_form_stopped" in _texts(d)
+
+
+async def test_a_cers_id_in_the_sentence_that_opens_the_search_is_searched_at_once(domain: dict) -> None:
+    from actions.facility import ValidateFacilitySearchForm
+
+    t = make_tracker("our cers id is 10234567", intent="find_facility",
+                     entities=[{"entity": "cers_id", "value": "10234567", "start": 15, "end": 23}],
+                     token=None, active_loop="facility_search_form")
+    got = await ValidateFacilitySearchForm().extract_facility_query(CollectingDispatcher(), t, domain)
+    assert got == {"facility_query": "our cers id is 10234567"}
+    asked = make_tracker("10234567", intent="inform", slots={"requested_slot": "facility_query"},
+                         active_loop="facility_search_form")
+    assert await ValidateFacilitySearchForm().extract_facility_query(CollectingDispatcher(), asked, domain) == {}
