@@ -419,7 +419,7 @@ def _apply_field(c: w.Ctx, turn: Turn, f: OwnerOperatorField, raw: str, intent: 
         return False
     writes = _values_for(c, f, text)
     if writes is None:
-        turn.say(f"Please give {w.the(f.key)}" + (", like Maria Lopez." if f.validator == "name" else "."))
+        turn.say(f"Please give {w.the(f.key)}" + (", like Maria Lopez." if f.validator in ("name", "person") else "."))
         return False
     if isinstance(writes, str):  # "same address as the business"
         return _apply_same(c, turn, writes, "yes", None, explicit)
@@ -475,11 +475,11 @@ def _values_for(c: w.Ctx, f: OwnerOperatorField, text: str) -> Optional[Any]:
             same = v.get(ADDRESS_GROUPS["business"][column]) if column < 4 else None
         if same is not None:
             return [(f.key, same)]
-    if f.validator == "name" and replies.is_self(text):
+    if f.validator in ("name", "person") and replies.is_self(text):
         me = c.user_name()
         if me:
             return [(f.key, me)]
-    if f.validator in ("name", "title", "text", "city") and replies.parse_yes_no(text) is not None \
+    if f.validator in ("name", "person", "title", "text", "city") and replies.parse_yes_no(text) is not None \
             and len(text.split()) <= 3:
         return None
     if f.validator == "address" and group:
@@ -504,7 +504,7 @@ def _values_for(c: w.Ctx, f: OwnerOperatorField, text: str) -> Optional[Any]:
         if parts.zip:
             writes.append((zip_key, parts.zip))
         return writes
-    if f.validator == "name":
+    if f.validator in ("name", "person"):
         name, phone, email = replies.name_and_contacts(text)
         writes = [(f.key, name or text)]
         extras = [x for x in OWNER_OPERATOR_FIELDS if x.group == f.group and x.key != f.key]

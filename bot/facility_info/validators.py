@@ -56,6 +56,21 @@ def _name(raw: Any, field: OwnerOperatorField) -> str:
     return text
 
 
+def _person(raw: Any, field: OwnerOperatorField) -> str:
+    """One person's name: taken out of a sentence ("it's Karen Wu, the president" -> "Karen Wu"); two people
+    or a sentence that is no name are asked again instead of stored."""
+    from bot.names import person_name
+
+    text = _name(raw, field)
+    try:
+        return person_name(text)
+    except ValidationError as exc:
+        if "one person" in exc.message:
+            raise ValidationError(f"Just one person for the {field.label}, please (e.g. Maria Lopez).",
+                                  field=field.key) from exc
+        return text  # an unusual but possible name: kept as typed
+
+
 def _phone(raw: Any, field: OwnerOperatorField) -> str:
     try:
         value = normalize_phone(str(raw or ""))
@@ -224,7 +239,7 @@ def _integer(raw: Any, field: OwnerOperatorField) -> int:
 
 
 VALIDATORS: dict[str, Callable[[Any, OwnerOperatorField], Any]] = {
-    "text": _text, "name": _name, "title": _name, "phone": _phone, "email": _email, "address": _address,
+    "text": _text, "name": _name, "person": _person, "title": _name, "phone": _phone, "email": _email, "address": _address,
     "city": _city, "state": _state, "zip": _zip, "country": _country, "date": _date, "duns": _duns,
     "sic": _sic, "naics": _naics, "integer": _integer,
 }

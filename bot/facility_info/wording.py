@@ -214,7 +214,7 @@ def _ask_field(c: Ctx, turn: Turn, f: OwnerOperatorField) -> None:
         else:
             buttons.append(Button(_clip(f"Same as the business: {show(same)}"), "same as the business"))
     me = c.user_name()
-    if f.validator == "name" and f.key != "business_name" and me and me != current and me != same:
+    if f.validator in ("name", "person") and f.key != "business_name" and me and me != current and me != same:
         buttons.append(Button(_clip(f"Me ({me})"), "me"))
     if f.validator == "date":
         buttons.append(Button("Today", "today"))

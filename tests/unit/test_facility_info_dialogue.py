@@ -768,3 +768,15 @@ def test_the_filers_own_name_and_phone_are_corrected_on_the_account(db: Session,
     user = db.get(User, actor.user_id)
     assert (user.full_name, user.phone) == ("Alma Reyes", "(559) 555-0199") and "someone@" not in user.email
     assert [e.details["changes"] for e in audit_rows(db, "user.update_profile")][0]["full_name"][1] == "Alma Reyes"
+
+
+def test_a_contact_is_one_persons_name_out_of_the_sentence() -> None:
+    from bot.facility_info.questions import OWNER_OPERATOR_FIELDS
+    from bot.facility_info.validators import validate_field
+
+    pec = next(f for f in OWNER_OPERATOR_FIELDS if f.key == "pec_name")
+    assert validate_field(pec, "it's Karen Wu, she runs the shop") == "Karen Wu"
+    with pytest.raises(Exception, match="one person"):
+        validate_field(pec, "my husband Miguel Delgado and me")
+    owner = next(f for f in OWNER_OPERATOR_FIELDS if f.key == "owner_name")
+    assert validate_field(owner, "Ruiz Family Holdings LLC") == "Ruiz Family Holdings LLC"  # owners may be companies
