@@ -34,8 +34,8 @@ def person_name(text: str) -> str:
     if not s:
         raise ValidationError("Please give your name, like Maria Lopez.", field="full_name")
     s = _LEAD_RE.sub("", s, count=1)
-    s = re.split(r"(?<=[a-z])[.!?;]\s+|\s+[-\u2013\u2014]\s+|\(|\s*,\s*(?:it'?s|i'?m|and|but|just)\b", s,
-                 maxsplit=1, flags=re.IGNORECASE)[0]
+    s = re.split(r"(?<=[a-z])[.!?;]\s+|\s+[-\u2013\u2014]\s+|\(|\s*,\s*(?:it'?s|i'?m|and|but|just|she|he|they|"
+                 r"who|the|our|my|our|owner|manager|president|ceo)\b", s, maxsplit=1, flags=re.IGNORECASE)[0]
     s = _TAIL_RE.sub("", s).strip(" ,.;:!?\"'")
     if _NOT_ONE_PERSON.search(s):
         raise ValidationError("Just one person's name please (the account belongs to one person; others can get "
