@@ -481,3 +481,11 @@ def test_a_pure_chemical_from_its_sentence_is_saved_within_four_turns(db: Sessio
         chat.say("save" if "Please check it" in chat.text else "skip")
         turns += 1
     assert turns <= 4 and [i.maximum_daily_amount for i in items(db)] == [20]
+
+
+def test_a_new_material_said_like_a_change_is_an_add(db: Session, chat: Chat) -> None:
+    _save_quick(chat, "acetone, 30 gallons in cans in the paint room")
+    chat.say("also we have 20 gallons of toluene in the paint room", "change_chemical")  # the classifier's slip
+    assert "Found Toluene in the chemical library" in chat.text
+    chat.say("change the acetone to 40 gallons", "change_chemical")
+    assert "Changed Acetone: maximum daily amount 30 gallons -> 40 gallons" in chat.text

@@ -185,6 +185,9 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
     if intent == "remove_chemical" or starts_remove_request(text):
         saved.remove(db, actor, facility_id, st, text, turn)
         return
+    if intent in ("change_chemical", "correct_field") and not starts_change_request(low) and \
+            _describes_a_new_material(db, actor, facility_id, st, text):
+        intent = "add_chemical"  # "we also keep 20 gallons of acetone": an add, whatever the classifier said
     if intent in ("change_chemical", "correct_field") or starts_change_request(low):
         req = parse_change_request(text)
         if req is not None or intent in ("change_chemical", "correct_field"):
@@ -272,6 +275,25 @@ def _material_open(db: Session, actor: Actor, facility_id: int, st: InventorySta
     answer_pending(db, pending, field, text, turn)
     if pending.values != before and field not in pending.answered:
         pending.answered.append(field)
+
+
+def _describes_a_new_material(db: Session, actor: Actor, facility_id: int, st: InventoryState, text: str) -> bool:
+    """A sentence with an amount and a material that is neither saved nor being entered."""
+    from bot.inventory.understand import understand
+
+    found = understand(db, starting.strip_command(text))
+    if not found or found[0].amount is None or not found[0].mention.material_text:
+        return False
+    u = found[0]
+    names = {normalize_name(i.common_name) for i in service.list_items(db, actor, facility_id)}
+    ids = {i.chemical_id for i in service.list_items(db, actor, facility_id) if i.chemical_id}
+    if st.pending is not None:
+        names.add(normalize_name(st.pending.name))
+        if st.pending.values.get("chemical_id"):
+            ids.add(st.pending.values["chemical_id"])
+    if u.chemical is not None and u.chemical.id in ids:
+        return False
+    return normalize_name(u.common_name or "") not in names and normalize_name(u.mention.material_text) not in names
 
 
 def _go_back(d: Draft, turn: Turn) -> None:
