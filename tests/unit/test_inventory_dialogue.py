@@ -489,3 +489,20 @@ def test_a_new_material_said_like_a_change_is_an_add(db: Session, chat: Chat) ->
     assert "Found Toluene in the chemical library" in chat.text
     chat.say("change the acetone to 40 gallons", "change_chemical")
     assert "Changed Acetone: maximum daily amount 30 gallons -> 40 gallons" in chat.text
+
+
+def test_a_material_being_entered_can_be_turned_into_a_waste_stream(db: Session, chat: Chat) -> None:
+    chat.say("acetone 30 gallons in a drum in the paint room", "add_chemical")
+    assert "Please check it" in chat.text
+    chat.say("actually this is waste, it's from the gun cleaner", "change_chemical")
+    assert "is now a waste stream" in chat.text and chat.pending["kind"] == "waste"
+    assert chat.pending["values"]["common_name"] == "Waste acetone"
+    assert "Use: Acetone 100%" in " ".join(chat.buttons)  # the library's chemical offered as its component
+    chat.say(chat.payload("Use: Acetone"))
+    assert "state waste code" in chat.text
+    chat.say("212")
+    chat.say("about 200 gallons")
+    chat.say("save", "affirm")
+    (row,) = items(db)
+    assert (row.hm_type, row.chemical_id, row.state_waste_code, row.annual_waste_amount) == ("c", None, "212", 200)
+    assert [(c.name, c.percent) for c in row.components] == [("Acetone", 100)]

@@ -28,6 +28,7 @@ from bot.inventory.conversation.asking import (
 )
 from bot.inventory.conversation.card import say_summary
 from bot.inventory.conversation.state import DidYouMean, Draft, InventoryState
+from bot.models import Chemical
 from bot.knowledge.answers import answer_question
 from bot.knowledge.not_built import NOT_BUILT_INTENTS, not_built_reply
 from bot.replies import (
@@ -185,6 +186,9 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
     if intent == "remove_chemical" or starts_remove_request(text):
         saved.remove(db, actor, facility_id, st, text, turn)
         return
+    if _WASTE_CHANGE_RE.search(low):
+        _to_waste(db, actor, facility_id, st, text, turn)
+        return
     if intent in ("change_chemical", "correct_field") and not starts_change_request(low) and \
             _describes_a_new_material(db, actor, facility_id, st, text):
         intent = "add_chemical"  # "we also keep 20 gallons of acetone": an add, whatever the classifier said
@@ -275,6 +279,45 @@ def _material_open(db: Session, actor: Actor, facility_id: int, st: InventorySta
     answer_pending(db, pending, field, text, turn)
     if pending.values != before and field not in pending.answered:
         pending.answered.append(field)
+
+
+_WASTE_CHANGE_RE = re.compile(r"\b(?:make|mark|turn|change|set|count|record|list)\b.{0,40}\b(?:in)?to (?:a )?waste\b|"
+                              r"\b(?:make|mark|turn|count|record|list) (?:it|this|that|them) (?:as )?(?:a )?waste\b|"
+                              r"\b(?:it'?s|this is|that'?s|is) (?:actually |really )?(?:a )?waste(?: stream)?\b")
+
+
+def _to_waste(db: Session, actor: Actor, facility_id: int, st: InventoryState, text: str, turn: Turn) -> None:
+    """"make it a waste", "this is actually waste": the material being entered becomes a waste stream (its
+    library components are offered as its components). A saved material is changed by removing it and adding
+    the waste, said plainly."""
+    d = st.pending
+    if d is None:
+        turn.say("To turn a saved material into a waste stream, remove it ('remove the acetone') and tell me about "
+                 "the waste, e.g. 'spent acetone, 30 gallons in a drum'.")
+        return
+    if d.kind == "waste":
+        turn.say(f"{d.name} is already entered as a waste stream.")
+        return
+    from bot.chemicals.lookup import best as best_match
+
+    chem_id = d.values.get("chemical_id")
+    chem = db.get(Chemical, chem_id) if chem_id else None
+    name = d.values.get("common_name") or d.typed or "Waste"
+    d.kind = "waste"
+    d.values["hm_type"] = "c"
+    d.values["chemical_id"] = None
+    d.values["ehs"] = False
+    d.values["common_name"] = name if re.search(r"\b(?:waste|used|spent)\b", name, re.I) else f"Waste {name[:1].lower()}{name[1:]}"
+    base = chem or (best_match(db, name).chemical if best_match(db, name) else None)
+    suggested = starting.library_components(base) if base is not None else []
+    if base is not None and not suggested:
+        suggested = [{"name": base.name, "percent": 100.0, "cas": base.cas, "ehs": bool(base.ehs)}]
+    d.suggested_components = [c for c in suggested if c.get("percent") is not None]
+    d.components = []
+    d.waste_codes = starting.waste_code_hints(name, base.notes if base is not None else None)
+    d.review, d.ask = False, None
+    turn.say(f"OK, {d.values['common_name']} is now a waste stream: CERS needs every hazardous component in it, its "
+             "California state waste code and how much you generate a year.")
 
 
 def _describes_a_new_material(db: Session, actor: Actor, facility_id: int, st: InventoryState, text: str) -> bool:
