@@ -335,7 +335,23 @@ def _apply_ba(c: w.Ctx, turn: Turn, key: str, raw: str, intent: Optional[str], e
         text = f"Changed your answer about {q.short} from {w.yes_no(previous).lower()} to {w.yes_no(value).lower()}."
     extra = result.message()
     turn.say(text + (" " + extra if extra else ""))
+    _keep_epa_id_said_early(c, turn, raw)
     return True
+
+
+_EPA_ID_RE = re.compile(r"\b(?:CA[A-Z]|[A-Z]{2}[A-Z0-9])\d{9}\b", re.IGNORECASE)
+
+
+def _keep_epa_id_said_early(c: w.Ctx, turn: Turn, raw: str) -> None:
+    """"yes we generate hazardous waste, our EPA ID is CAL000123456": the EPA ID is kept, not asked later."""
+    found = _EPA_ID_RE.search(raw or "")
+    if not found or c.info.answers.get("epa_id"):
+        return
+    try:
+        value = service.set_epa_id(c.db, c.actor, c.fid, found.group(0).upper(), keep_confirmed=False)
+    except ValidationError:
+        return
+    turn.say(f"I also saved your EPA ID number, {value}.")
 
 
 def _apply_epa(c: w.Ctx, turn: Turn, raw: str, intent: Optional[str], explicit: bool) -> bool:

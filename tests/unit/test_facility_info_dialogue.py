@@ -780,3 +780,16 @@ def test_a_contact_is_one_persons_name_out_of_the_sentence() -> None:
         validate_field(pec, "my husband Miguel Delgado and me")
     owner = next(f for f in OWNER_OPERATOR_FIELDS if f.key == "owner_name")
     assert validate_field(owner, "Ruiz Family Holdings LLC") == "Ruiz Family Holdings LLC"  # owners may be companies
+
+
+def test_an_epa_id_said_before_its_question_is_kept_and_not_asked(db: Session, setup: tuple[Actor, Facility]) -> None:
+    actor, facility = setup
+    chat = Chat(db, actor, facility.id)
+    for key, reply, _stored in BA_REPLIES:
+        if key == "hw_generator":
+            reply = "yes, used oil - our EPA ID is CAL000123456"
+        if chat.key == key:
+            chat.answer(key, reply)
+    assert _ba(db).epa_id == "CAL000123456"
+    assert "I also saved your EPA ID number, CAL000123456" in "\n".join(chat.transcript)
+    assert chat.key != "epa_id" and not any("EPA ID number?" in line for line in chat.transcript)
