@@ -98,7 +98,8 @@ class Filer:
         return conv
 
     def slot(self, name: str) -> Any:
-        tracker = httpx.get(f"{self.stack.rasa_url}/conversations/{self.conv.sender}/tracker", timeout=30).json()
+        tracker = httpx.get(f"{self.stack.rasa_url}/conversations/{self.conv.sender}/tracker",
+                             params=self.stack.rasa_api, timeout=30).json()
         return tracker["slots"].get(name)
 
     def key(self, state: Optional[Dict[str, Any]] = None) -> Optional[str]:
@@ -107,7 +108,8 @@ class Filer:
             return dialogue.current_key(db, self.actor, self.facility.id, st if isinstance(st, dict) else {})
 
     def active_loop(self) -> Optional[str]:
-        tracker = httpx.get(f"{self.stack.rasa_url}/conversations/{self.conv.sender}/tracker", timeout=30).json()
+        tracker = httpx.get(f"{self.stack.rasa_url}/conversations/{self.conv.sender}/tracker",
+                             params=self.stack.rasa_api, timeout=30).json()
         return (tracker.get("active_loop") or {}).get("name")
 
 

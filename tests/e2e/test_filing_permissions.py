@@ -13,8 +13,10 @@ from bot.actor import Actor
 from bot.db import session_scope
 from bot.models import AuditEvent, BusinessActivities, Facility, InventoryItem, OwnerOperator, User
 from bot.facility_info import service
-from bot.services import accounts, facilities
+from bot.passwords import hash_password
+from bot.services import facilities
 from bot.services.conversation_auth import issue_token
+from bot.timeutil import utcnow
 from tests.e2e.chat import Conversation
 from tests.e2e.flows import PASSWORD
 from tests.e2e.servers import Stack
@@ -23,13 +25,15 @@ pytestmark = pytest.mark.e2e
 
 
 def active_user_with_facility(name: str, facility_name: str, street: str, city: str, zip5: str) -> Tuple[User, Facility]:
-    """An activated account that is Lead User of a new facility (made through the services)."""
+    """An active account (created directly: how an account becomes active is the sign-up tests' subject) that
+    is Lead User of a new facility (made through the service)."""
     email = f"{name.split()[0].lower()}.{uuid.uuid4().hex[:8]}@example.com"
     with session_scope() as db:
-        started = accounts.start_signup(db, name, email, "559-555-0142", Actor.anonymous(channel="web"))
-        accounts.set_password(db, started.token, PASSWORD)
-        user = accounts.get_user_by_email(db, email)
-        user.status = "active"
+        user = User(email=email, full_name=name, phone="(559) 555-0142", status="active", is_inspector=False,
+                    is_staff=False, failed_logins=0, session_version=0, created_at=utcnow(), activated_at=utcnow(),
+                    password_hash=hash_password(PASSWORD))
+        db.add(user)
+        db.flush()
         facility = facilities.create_facility(db, Actor(user_id=user.id, channel="web"), facility_name, street, city, zip5)
         db.flush()
         db.expunge(user)
@@ -73,11 +77,12 @@ def test_chat_refuses_a_facility_the_user_was_not_granted(stack: Stack) -> None:
     replies = conv.say(f'/switch_facility{{"facility_cers_id":"{theirs.cers_id}"}}')
     text = Conversation.text(replies)
     assert "don't have access" in text.lower(), conv.transcript()
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/{conv.sender}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{conv.sender}/tracker", params=stack.rasa_api,
+                        timeout=30).json()
     assert tracker["slots"].get("current_facility") != theirs.cers_id
 
     # the facility slot planted in the tracker: every step re-checks the role in the database
-    resp = httpx.post(f"{stack.rasa_url}/conversations/{conv.sender}/tracker/events",
+    resp = httpx.post(f"{stack.rasa_url}/conversations/{conv.sender}/tracker/events", params=stack.rasa_api,
                       json=[{"event": "slot", "name": "current_facility", "value": theirs.cers_id}], timeout=30)
     assert resp.status_code == 200, resp.text
     for message in ("let's continue", "where am i", "change the owner phone to 559-555-0100",

@@ -29,7 +29,8 @@ class InventoryChat:
         self.conv.token = issue_token(self.user.id, self.conv.sender)
 
     def tracker(self) -> Dict[str, Any]:
-        return httpx.get(f"{self.stack.rasa_url}/conversations/{self.conv.sender}/tracker", timeout=30).json()
+        return httpx.get(f"{self.stack.rasa_url}/conversations/{self.conv.sender}/tracker",
+                         params=self.stack.rasa_api, timeout=30).json()
 
     def state(self) -> Dict[str, Any]:
         st = self.tracker()["slots"].get("inv_state")
