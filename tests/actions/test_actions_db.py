@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from actions.access import ActionListAccessRequests, ActionSubmitAccessRequest
-from actions.account import ActionSubmitSignup
 from actions.facility import ActionCreateFacility, ActionSearchFacility, ActionSelectFacility
 from bot.actor import Actor
 from bot.models import AccessRequest, AuditEvent, Facility, User
@@ -34,29 +33,6 @@ def _user(db: Any, email: str, name: str = "Lee Park") -> User:
 
 def _texts(dispatcher: CollectingDispatcher) -> str:
     return "\n".join(json.dumps(m) for m in dispatcher.messages)
-
-
-async def test_signup_creates_pending_account_and_hands_over_secure_form(db: Any, domain: dict, tracker: Any) -> None:
-    dispatcher = CollectingDispatcher()
-    t = tracker("", slots={"full_name": "Ana Lopez", "email": "ana.lopez@example.com", "phone": "(559) 555-0123"})
-    await ActionSubmitSignup().run(dispatcher, t, domain)
-    db.expire_all()
-    user = db.execute(select(User).where(User.email == "ana.lopez@example.com")).scalar_one()
-    assert user.status == "pending" and user.password_hash is None
-    payloads = [m["custom"] for m in dispatcher.messages if m.get("custom")]
-    assert payloads and payloads[0]["form"] == "set_password"
-    assert payloads[0]["token"] and payloads[0]["url"] in _texts(dispatcher)
-    assert payloads[0]["rules"]
-
-
-async def test_signup_with_registered_email_offers_login_and_keeps_name(db: Any, domain: dict, tracker: Any) -> None:
-    _user(db, "taken@example.com")
-    dispatcher = CollectingDispatcher()
-    t = tracker("", slots={"full_name": "Ana Lopez", "email": "taken@example.com", "phone": "(559) 555-0123"})
-    events = await ActionSubmitSignup().run(dispatcher, t, domain)
-    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"} == {"email": None}
-    assert "already exists" in _texts(dispatcher) and "/log_in" in _texts(dispatcher)
-    assert _count(db, User) == 1
 
 
 async def test_create_facility_with_valid_token(db: Any, domain: dict, tracker: Any) -> None:
