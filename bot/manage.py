@@ -2,6 +2,7 @@
 
     python -m bot.manage migrate
     python -m bot.manage create-inspector --email E --name N
+    python -m bot.manage disable-user --email E [--reason R]
     python -m bot.manage facilities-count
 """
 from __future__ import annotations
@@ -77,6 +78,22 @@ def cmd_create_inspector(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_disable_user(args: argparse.Namespace) -> int:
+    """Disable an account: it can no longer log in, and every session and conversation token ends now."""
+    from bot.db import session_scope
+    from bot.services import accounts
+
+    with session_scope() as db:
+        user = accounts.get_user_by_email(db, args.email)
+        if user is None:
+            print(f"There is no account with the email address {args.email!r}.", file=sys.stderr)
+            return 2
+        user = accounts.disable_account(db, Actor.system("cli"), user.id, args.reason or "")
+        email, name = user.email, user.full_name
+    print(f"Disabled {name} <{email}>: it can't log in, and every session it had has ended.")
+    return 0
+
+
 def cmd_facilities_count(_args: argparse.Namespace) -> int:
     from bot.db import session_scope
 
@@ -94,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     insp.add_argument("--email", required=True)
     insp.add_argument("--name", required=True, help="full name, e.g. 'Dana Whitfield'")
     insp.set_defaults(func=cmd_create_inspector)
+    disable = sub.add_parser("disable-user", help="disable an account and end every session it has")
+    disable.add_argument("--email", required=True)
+    disable.add_argument("--reason", default="", help="why, kept in the audit trail (at most 200 characters)")
+    disable.set_defaults(func=cmd_disable_user)
     sub.add_parser("facilities-count", help="print how many facilities the database holds").set_defaults(
         func=cmd_facilities_count)
     return parser
