@@ -25,6 +25,7 @@ DEFAULT_OUT = REPO_ROOT / "build" / "spacy-cers"
 STAMP_NAME = "cers-build.stamp"
 STAMP_COPY = ".stamp"
 CURATED_FILE = REPO_ROOT / "bot" / "chemicals" / "curated_products.yml"
+EHS_FILE = REPO_ROOT / "bot" / "chemicals" / "data" / "ehs_40cfr355_appA.csv"
 _CODE_INPUTS = (
     Path(__file__),
     Path(__file__).with_name("pipeline_patterns.py"),
@@ -57,6 +58,7 @@ def inputs_hash(names: list[str]) -> str:
     for path in _CODE_INPUTS:
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     digest.update(CURATED_FILE.read_bytes())
+    digest.update(EHS_FILE.read_bytes())
     for package in ("spacy", "chemicals"):  # no `import spacy` here: it loads TensorFlow (slow)
         digest.update(f"{package}=={metadata.version(package)}".encode())
     digest.update("\n".join(names).encode())
@@ -77,12 +79,14 @@ def make_nlp(cities: list[str]) -> Any:
     import spacy
     import yaml
 
-    from bot.chemicals.build import chedl_entries
+    from bot.chemicals.build import chedl_entries, ehs_rows
     from bot.nlp import pipeline_patterns as pp
 
     nlp = spacy.blank("en")
     pp.tokenizer_rules(nlp)
     curated = yaml.safe_load(CURATED_FILE.read_text(encoding="utf-8"))
+    # the whole EHS list (its own data file): "hydrogen fluoride" is one material, not "hydrogen" + a word
+    curated["ehs"] = [{"name": row["name"], "cas": row["cas"]} for row in ehs_rows() if row["cas"]]
     materials = pp.material_names(curated, chedl_entries())
     city_keys = {" ".join(t.text.lower() for t in nlp.make_doc(c)) for c in cities}
     ambiguous = sorted(city_keys & set(materials.names))  # "boron": a town and an element
