@@ -65,6 +65,9 @@ class Settings:
     # Shared secrets of the processes behind the web server (see docs/security.md)
     action_server_token: str
     rasa_api_token: str
+    # Uploaded documents (site map, plans): stored by content hash under `documents_dir` (bot/documents)
+    documents_dir: Path = Path("var/documents")
+    document_max_bytes: int = 25 * 1024 * 1024  # CERS takes files up to 25 MB
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +99,8 @@ def get_settings() -> Settings:
         invitation_ttl_days=int(env.get("INVITATION_TTL_DAYS", "14")),
         action_server_token=env.get("ACTION_SERVER_TOKEN") or derived_secret(secret_key, "action-server"),
         rasa_api_token=env.get("RASA_API_TOKEN") or derived_secret(secret_key, "rasa-api"),
+        documents_dir=Path(env.get("DOCUMENTS_DIR") or var_dir / "documents"),
+        document_max_bytes=int(float(env.get("DOCUMENT_MAX_MB", "25")) * 1024 * 1024),
     )
 
 

@@ -616,3 +616,42 @@ class OutboxEmail(Base):
 
 
 Index("ix_outbox_emails_status_next", OutboxEmail.status, OutboxEmail.next_attempt_at)
+
+
+# --- Documents: site map, emergency response plan, employee training plan (issue 11) ------------------------
+
+DOCUMENT_ELEMENTS = ("site_map", "emergency_response_plan", "employee_training_plan")
+
+
+class Document(Base):
+    """A document of a Draft submittal: the PDF's metadata (the bytes are on disk by content hash, see
+    bot/documents/storage.py; `stored_path` is relative to the documents directory), or, for the training plan
+    only, the answer "provided elsewhere in CERS" (`provided_elsewhere` true, no file columns).
+
+    History is kept: a new upload (or answer) sets `replaced_at` on the one before, so the current document of an
+    element is the row with `replaced_at` NULL - at most one per (submittal, element), by a partial unique index.
+    `findings`: what the content check found ({"has_text": bool, "missing": [checklist keys]}), advice only."""
+
+    __tablename__ = "documents"
+    id = Column(Integer, primary_key=True)
+    facility_id = Column(Integer, ForeignKey("facilities.id", ondelete="CASCADE"), nullable=False, index=True)
+    submittal_id = Column(Integer, ForeignKey("submittals.id", ondelete="CASCADE"), nullable=False, index=True)
+    element = Column(String(32), nullable=False)  # one of DOCUMENT_ELEMENTS
+    uploaded_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+    provided_elsewhere = Column(Boolean, nullable=False, default=False)
+    original_filename = Column(String(255), nullable=True)  # as the browser sent it; shown, never used as a path
+    pages = Column(Integer, nullable=True)
+    size_bytes = Column(Integer, nullable=True)
+    sha256 = Column(String(64), nullable=True, index=True)
+    stored_path = Column(String(255), nullable=True)
+    findings = Column(JSON, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    replaced_at = Column(DateTime(timezone=True), nullable=True)
+
+    submittal = relationship("Submittal")
+
+
+Index(
+    "uq_documents_one_current", Document.submittal_id, Document.element, unique=True,
+    sqlite_where=Document.replaced_at.is_(None), postgresql_where=Document.replaced_at.is_(None),
+)
