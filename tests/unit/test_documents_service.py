@@ -215,3 +215,21 @@ def test_the_migration_goes_down_and_up_again(tmp_path: Path) -> None:
     assert "documents" in inspect(engine).get_table_names()
     engine.dispose()
     reset_engines()
+
+
+def test_the_database_allows_one_current_document_per_element(db: Session,
+                                                              world: tuple[Actor, Actor, int]) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    lead, _, facility_id = world
+    current = service.upload(db, lead, facility_id, "site_map", "map.pdf", blank_pdf()).document
+    db.commit()
+    db.add(Document(facility_id=facility_id, submittal_id=current.submittal_id, element="site_map",
+                    provided_elsewhere=False, created_at=utcnow()))
+    with pytest.raises(IntegrityError):
+        db.flush()
+    db.rollback()
+    db.add(Document(facility_id=facility_id, submittal_id=current.submittal_id, element="site_map",
+                    provided_elsewhere=False, created_at=utcnow(), replaced_at=utcnow()))
+    db.commit()  # replaced rows (the history) are not limited
+    assert _count(db, Document) == 2
