@@ -30,7 +30,8 @@ from bot.timeutil import utcnow
 
 __all__ = [
     "ELEMENTS", "ELEMENT_LABELS", "PROVIDED_ELSEWHERE_ELEMENTS", "SITE_MAP_CHECKLIST", "Advice", "UploadResult",
-    "advice", "current_documents", "describe", "get_document", "history", "provided_elsewhere", "upload",
+    "advice", "current_documents", "describe", "describe_file", "get_document", "history", "provided_elsewhere",
+    "upload",
 ]
 
 ELEMENTS = DOCUMENT_ELEMENTS
