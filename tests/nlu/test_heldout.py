@@ -33,13 +33,15 @@ MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")  # also [text]{"enti
 # points from one training to the next; 16 new intents compete for
 # the same short messages: "bakersfield" as switch_facility, "thats it for now gotta run" as pause_filing). The step
 # forms do not rely on the intent for answers (actions/filing.py tells answers from digressions).
+# Measured again after the messages that were also training examples were taken out of the training data and
+# the term questions relabelled to ask_definition (54 intents, sentence-embedding featurizer): 0.805.
 INTENT_ACCURACY_FLOOR = 0.75
-ENTITY_F1_FLOOR = 0.88  # measured 0.94 (regexes + spaCy city ruler); city false positives cost the rest
-# heldout_filing.yml (issues 4-5): measured 0.83 intent accuracy, entity F1 0.87 (street_number regex and city
-# ruler false positives: "2 tons", "Martinez").
+ENTITY_F1_FLOOR = 0.88  # measured 0.955 (regexes + spaCy city ruler); city false positives cost the rest
+# heldout_filing.yml: measured 0.845 intent accuracy (0.798 with the previous featurizers), entity F1 0.874
+# (street_number regex and city ruler false positives: "2 tons", "Martinez").
 FILING_INTENT_ACCURACY_FLOOR = 0.80
 FILING_ENTITY_F1_FLOOR = 0.80
-COMBINED_INTENT_ACCURACY_FLOOR = 0.78  # both files as one set; measured 0.81-0.82
+COMBINED_INTENT_ACCURACY_FLOOR = 0.78  # both files as one set; measured 0.829
 FILING_MIN_MESSAGES = 300
 
 
@@ -86,8 +88,12 @@ def scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
 # --- file checks: no model needed -------------------------------------------------------------------------------
 
 def test_heldout_sets_cover_every_intent_of_the_domain() -> None:
+    """Every intent has held-out messages: here, or in set A written apart (tests/apart/set_a), which was written
+    for the intents added with the second half of the filing (ask_ehs, finish_inventory, upload_document...)."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     covered = {intent for path in HELDOUT_FILES for intent, _ in heldout_messages(path)}
+    set_a = ROOT / "tests" / "apart" / "set_a" / "intents.jsonl"
+    covered |= {json.loads(line)["intent"] for line in set_a.read_text().splitlines() if line.strip()}
     assert set(domain["intents"]) <= covered, set(domain["intents"]) - covered
     assert len(heldout_messages(HELDOUT)) >= 200
 
@@ -114,7 +120,9 @@ def test_filing_set_is_large_and_covers_the_form_replies() -> None:
                    "explain_question", "skip_question", "ask_thresholds", "start_inventory", "add_chemical",
                    "list_chemicals", "remove_chemical", "change_chemical", "upload_inventory", "export_inventory")
     for intent in new_intents:
-        assert 12 <= counts.get(intent, 0) <= 25, (intent, counts.get(intent, 0))
+        # explain_question lost the questions naming a term to ask_definition when the intents split
+        low = 8 if intent == "explain_question" else 12
+        assert low <= counts.get(intent, 0) <= 25, (intent, counts.get(intent, 0))
     for intent in ("affirm", "deny", "inform"):  # answers inside the forms weigh most
         assert counts.get(intent, 0) >= 25, (intent, counts.get(intent, 0))
     annotated = {entity for _, message in messages for _, entity in ANNOTATION.findall(message)}
