@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -237,3 +239,35 @@ def test_a_file_over_the_limit_is_refused_from_its_size(client: TestClient, db: 
                                     "Content-Length": str(3 * MB)})
     assert declared.status_code == 413
     assert documents(db) == [] and stored_files() == []
+
+
+# ---- whatever is sent, never a server error --------------------------------------------------------------------
+def _mutated(args: tuple[int, int, int]) -> bytes:
+    """A real PDF cut short or with one byte changed (what a damaged download looks like)."""
+    cut, position, value = args
+    data = bytearray(text_pdf(SITE_MAP_LINES))
+    data[position % len(data)] = value
+    return bytes(data[: cut or None])
+
+
+_pdf_like = st.one_of(
+    st.binary(max_size=3000),
+    st.binary(max_size=3000).map(lambda b: b"%PDF-1.7\n" + b),
+    st.tuples(st.integers(0, 2000), st.integers(0, 5000), st.integers(0, 255)).map(_mutated),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=_pdf_like, element=st.sampled_from(["site_map", "employee_training_plan", "", "map", "SITE_MAP"]),
+       filename=st.text(max_size=40))
+def test_the_upload_never_fails_with_a_server_error(client: TestClient, world: World, data: bytes, element: str,
+                                                     filename: str) -> None:
+    if client.cookies.get("cers_session") is None:
+        login(client)
+    safe_name = filename.encode("utf-8", "replace").decode("utf-8") or "f.pdf"
+    response = client.post(f"/api/documents/upload?facility={CERS_ID}", data={"element": element},
+                           files={"file": (safe_name, data, "application/octet-stream")})
+    assert response.status_code in (200, 400, 413, 415), response.text
+    body = response.json()
+    assert isinstance(body["message"], str) and body["ok"] is (response.status_code == 200)
