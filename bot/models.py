@@ -193,6 +193,11 @@ class Submittal(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     created_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
     inventory_complete_at = Column(DateTime(timezone=True), nullable=True)  # the filer said "that's all"
+    # Submit (migration 0008): who prepared and signed is on the Owner/Operator page (certification fields).
+    submitted_at = Column(DateTime(timezone=True), nullable=True)
+    submitted_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+    certified_at = Column(DateTime(timezone=True), nullable=True)  # the submitter certified it, at submit
+    parent_submittal_id = Column(Integer, ForeignKey("submittals.id", ondelete="SET NULL"), nullable=True)
 
     facility = relationship("Facility")
     items = relationship(
