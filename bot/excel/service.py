@@ -30,6 +30,7 @@ from bot.excel.safety import check_size
 from bot.excel.template import BY_HEADER, EXPORT_HEADERS, GHS_HEADERS, MAX_COMPONENTS, MAX_ITEMS_PER_FILE
 from bot.models import Facility, InventoryComponent, InventoryItem, Submittal
 from bot.services import facilities
+from bot.submittals.drafts import copy_last_filing
 from bot.timeutil import utcnow
 
 MODES = ("replace", "append")
@@ -70,7 +71,8 @@ class ExportFile:
 
 
 def draft_submittal(db: Session, actor: Actor, facility_id: int, year: Optional[int] = None) -> Submittal:
-    """The facility's Draft inventory submittal, created when there is none (one Draft per facility)."""
+    """The facility's Draft inventory submittal, created when there is none (one Draft per facility). A new Draft
+    starts as a copy of the facility's last submitted filing, which stays as it was (`bot.submittals.drafts`)."""
     draft = db.execute(select(Submittal).where(Submittal.facility_id == facility_id,
                                                Submittal.status == "Draft")).scalar_one_or_none()
     if draft is not None:
@@ -84,7 +86,9 @@ def draft_submittal(db: Session, actor: Actor, facility_id: int, year: Optional[
     except IntegrityError:  # another request created it meanwhile
         return db.execute(select(Submittal).where(Submittal.facility_id == facility_id,
                                                   Submittal.status == "Draft")).scalar_one()
-    audit.record(db, actor, "submittal.create", "submittal", draft.id, facility_id=facility_id, year=draft.year)
+    source = copy_last_filing(db, draft)
+    audit.record(db, actor, "submittal.create", "submittal", draft.id, facility_id=facility_id, year=draft.year,
+                 copied_from=source.id if source is not None else None)
     return draft
 
 
