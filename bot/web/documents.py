@@ -6,7 +6,8 @@ also "provided elsewhere in CERS".
 - `POST /documents/upload?facility=CERSID` — one PDF from the page's form (multipart: csrf_token, element, file);
   the page again with the result.
 - `POST /documents/provided-elsewhere?facility=CERSID` — the training plan's answer (csrf_token); the page again.
-- `POST /api/documents/upload?facility=CERSID` — the same upload as JSON (for the chat's widget later).
+- `POST /api/documents/upload?facility=CERSID` — the same upload as JSON (the chat's upload widget).
+- `GET /documents/site-map-checklist` — what a site map must show, a page to print and draw on.
 - `GET /documents/file?id=N` — a stored PDF, as a download, to whoever has a role on its facility.
 
 As for the inventory upload: the session, the origin and the role are checked before the body is read; the
@@ -267,6 +268,15 @@ def _page(request: Request, context: dict[str, Any], result: Optional[Outcome] =
                   max_mb=_max_mb(), checklist_intro=SITE_MAP_CHECKLIST.split("\n", 1)[0],
                   checklist=[item.label for item in SITE_MAP_ITEMS],
                   checklist_after=SITE_MAP_CHECKLIST.rsplit("\n", 1)[-1], **context)
+
+
+async def site_map_checklist_page(request: Request) -> Response:
+    """GET /documents/site-map-checklist: what a site map must show, to print and draw on (no facility data, so
+    no log-in needed)."""
+    return render(request, "site_map_checklist.html", title="Site map checklist",
+                  checklist_intro=SITE_MAP_CHECKLIST.split("\n", 1)[0],
+                  checklist=[item.label for item in SITE_MAP_ITEMS],
+                  checklist_after=SITE_MAP_CHECKLIST.rsplit("\n", 1)[-1])
 
 
 async def documents_page(request: Request) -> Response:

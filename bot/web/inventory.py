@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from bot import errors
 from bot.actor import Actor
 from bot.excel import safety
+from bot.excel.blank import TEMPLATE_FILENAME, TEMPLATE_PATH, template_bytes
 from bot.excel.service import IMPORT_RUNNING, ImportResult, export_inventory, import_inventory
 from bot.models import Facility, InventoryItem, Submittal
 from bot.services import facilities
@@ -431,11 +432,20 @@ async def export_api(request: Request) -> Response:
     try:
         filename, content, media_type = await in_db(lambda db: _export(db, user_id, cers_id))
     except errors.ServiceError as exc:
-        if isinstance(exc, errors.ValidationError) and exc.field == "submittal":  # nothing to export yet
-            return _json(_failure(404, exc.message))
-        return _json(_service_failure(exc))
+        if isinstance(exc, errors.ValidationError) and exc.field == "submittal":
+            # No inventory yet (the role was checked first): the empty template, to fill in and upload.
+            filename, content, media_type = f"CERSID_{cers_id}_HazMatInventory.xlsx", template_bytes(), XLSX_TYPE
+        else:
+            return _json(_service_failure(exc))
     headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(content, media_type=media_type, headers=headers)
+
+
+async def template_download(request: Request) -> Response:
+    """GET /inventory/template.xlsx: the empty CERS HMI upload template (headers and the code lists; no data of
+    anyone, so no log-in needed)."""
+    return Response(template_bytes(), media_type=XLSX_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{TEMPLATE_FILENAME}"', "Cache-Control": "public, max-age=3600"})
 
 
 def _export(db: Session, user_id: int, cers_id: str) -> tuple[str, bytes, str]:
@@ -474,7 +484,7 @@ async def _page_or_problem(
 
 
 def _page(request: Request, context: dict[str, Any], result: Optional[Outcome] = None) -> Response:
-    return render(request, "inventory_upload.html", result.status if result else 200,
+    return render(request, "inventory_upload.html", result.status if result else 200, template_path=TEMPLATE_PATH,
                   title=f"Upload the inventory of {context['facility_name']}",
                   result=result.body if result else None, max_mb=_MAX_MB, max_rows=safety.MAX_IMPORT_ROWS,
                   **context)

@@ -395,10 +395,14 @@ def test_export_over_500_items_is_a_zip_of_template_files(client: TestClient, db
     assert sizes == [500, 1]
 
 
-def test_export_with_no_inventory_says_so(client: TestClient, db: Session, world: World) -> None:
+def test_export_with_no_inventory_gives_the_empty_template(client: TestClient, db: Session, world: World) -> None:
     login(client)
     response = client.get(f"/api/inventory/export?facility={CERS_ID}")
-    assert response.status_code == 404 and "no inventory" in response.json()["message"]
+    assert response.status_code == 200 and response.headers["content-type"].startswith(XLSX)
+    assert f'filename="CERSID_{CERS_ID}_HazMatInventory.xlsx"' in response.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "CERSID" and "CommonName" in rows[0] and len(rows) == 1  # headers, no material
 
 
 # ---- permissions on every endpoint ---------------------------------------------------------------------------

@@ -129,6 +129,7 @@
     if (custom.form === "set_password") { renderSetPasswordForm(custom); }
     else if (custom.form === "login") { renderLoginForm(custom); }
     else if (custom.form === "upload_inventory") { renderUploadWidget(custom); }
+    else if (custom.form === "upload_document") { renderDocumentWidget(custom); }
     else if (custom.card === "inventory_item") {
       if (custom.text) { showBot(custom.text, true); }
       renderCard(custom);
@@ -403,6 +404,7 @@
   // ---- inventory upload: the chat widget and the plain page share wireUploadForm() --------------------------
   var UPLOADED_MESSAGE = "I uploaded my inventory file";  // sent to the assistant after a stored upload
   var DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+  var TEMPLATE_URL = "/inventory/template.xlsx";  // the empty CERS HMI template (headers and code lists)
 
   function textEl(tag, className, text) {
     var el = document.createElement(tag);
@@ -607,6 +609,13 @@
     form.appendChild(textEl("p", "form-title",
       "Upload your inventory: the CERS inventory template as an Excel file (.xlsx), up to 20 MB and " +
       "10,000 materials. It goes straight to our server, not into the chat."));
+    var templateLine = textEl("p", "muted template-link");
+    var templateLink = textEl("a", "", "Download the empty template");
+    templateLink.href = TEMPLATE_URL;
+    templateLink.setAttribute("download", "");
+    templateLine.appendChild(templateLink);
+    templateLine.appendChild(document.createTextNode(" (the column headers and the code lists)."));
+    form.appendChild(templateLine);
     formCount += 1;
     var id = "f" + formCount;
     var label = textEl("label", "", "Inventory file (.xlsx)");
@@ -652,7 +661,122 @@
     });
   }
 
+  // ---- documents: the chat's PDF upload widget -------------------------------------------------------
+  /* {"form": "upload_document", "facility": "<CERS ID>", "element", "label", "max_mb"}: posts the PDF to
+   * /api/documents/upload (never through the chat), shows what the server says (stored, pages, advice), then
+   * tells the assistant with the element's sentence, as the inventory widget does. */
+  var DOCUMENT_UPLOADED = {
+    site_map: "I uploaded my site map",
+    emergency_response_plan: "I uploaded my emergency response plan",
+    employee_training_plan: "I uploaded my training plan"
+  };
+
+  function documentTable(data) {
+    var doc = data.document || {};
+    var advice = data.advice || {};
+    var missing = Array.isArray(advice.missing) ? advice.missing : [];
+    var table = textEl("table", "result-table");
+    table.appendChild(textEl("caption", "", "Upload result"));
+    var body = document.createElement("tbody");
+    [["Document", data.label], ["File", doc.filename], ["Pages", doc.pages],
+      ["Size", doc.size_bytes ? (doc.size_bytes >= 1048576 ? (doc.size_bytes / 1048576).toFixed(1) + " MB" :
+        Math.max(1, Math.round(doc.size_bytes / 1024)) + " KB") : null],
+      ["Not found in its text", advice.has_text === false ? "no text to check (a scan or a drawing)" :
+        (missing.length ? missing.join("; ") : "nothing: everything was found")]].forEach(function (row) {
+      var tr = document.createElement("tr");
+      var th = textEl("th", "", row[0]);
+      th.scope = "row";
+      tr.appendChild(th);
+      tr.appendChild(textEl("td", "", row[1] === undefined || row[1] === null ? "—" : row[1]));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    return table;
+  }
+
+  function renderDocumentWidget(custom) {
+    var li = addItem("bot form-card");
+    var form = document.createElement("form");
+    form.className = "stack document-upload-form";
+    form.noValidate = true;
+    var label = String(custom.label || "document");
+    var maxMb = Number(custom.max_mb) || 25;
+    var facility = String(custom.facility || "");
+    form.appendChild(textEl("p", "form-title", "Upload your " + label + ": a PDF, up to " + maxMb +
+      " MB. It goes straight to our server, not into the chat."));
+    formCount += 1;
+    var id = "f" + formCount;
+    var fileLabel = textEl("label", "", label + " (PDF)");
+    fileLabel.htmlFor = id;
+    var file = document.createElement("input");
+    file.type = "file";
+    file.id = id;
+    file.name = "file";
+    file.accept = ".pdf,application/pdf";
+    form.appendChild(fileLabel);
+    form.appendChild(file);
+    var submit = textEl("button", "upload-button", "Upload");
+    submit.type = "submit";
+    form.appendChild(submit);
+    var box = textEl("div", "upload-result");
+    box.setAttribute("aria-live", "polite");
+    form.appendChild(box);
+    li.appendChild(form);
+    var done = false;
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (done) { return; }
+      var chosen = file.files && file.files[0];
+      if (!chosen) { showUploadProblem(box, "Choose the PDF of your " + label + " to upload."); file.focus(); return; }
+      if (chosen.size > maxMb * 1048576) {
+        showUploadProblem(box, "The file is " + (chosen.size / 1048576).toFixed(0) + " MB; CERS takes PDFs up to " +
+          maxMb + " MB. Save it smaller (fewer pages, a lower scan resolution) and upload it again.");
+        return;
+      }
+      submit.disabled = true;
+      box.textContent = "";
+      var status = textEl("p", "muted", "Uploading and checking “" + chosen.name + "”…");
+      status.setAttribute("role", "status");
+      box.appendChild(status);
+      var body = new FormData();
+      body.append("element", String(custom.element || ""));
+      body.append("file", chosen, chosen.name);
+      fetch("/api/documents/upload?facility=" + encodeURIComponent(facility), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" },
+        body: body
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          return { status: response.status, data: data };
+        });
+      }).then(function (result) {
+        var data = result.data || {};
+        box.textContent = "";
+        if (result.status === 200 && data.ok) {
+          var ok = textEl("div", "upload-ok");
+          ok.setAttribute("role", "status");
+          String(data.message || "").split("\n").forEach(function (line) { ok.appendChild(textEl("p", "", line)); });
+          ok.appendChild(documentTable(data));
+          box.appendChild(ok);
+          done = true;
+          form.querySelectorAll("input, button").forEach(function (x) { x.disabled = true; });
+          if (data.message) { remember("bot", data.message); }
+          sendWhenIdle(DOCUMENT_UPLOADED[custom.element] || "I uploaded my site map");
+        } else {
+          showUploadProblem(box, problemText(result));
+          if (result.status === 401) { chatLoggedOut(); }
+        }
+      }, function () {
+        showUploadProblem(box, "The file could not be sent: the connection failed. Check your connection and try again.");
+      }).then(function () { if (!done) { submit.disabled = false; } });
+    });
+  }
+
   // ---- start: nothing is sent until the user acts -------------------------------------------------
+  var printButton = document.getElementById("print-checklist");
+  if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
   if (logoutForm) { logoutForm.addEventListener("submit", forgetTranscript); }
   var uploadPageForm = document.getElementById("inventory-upload-form");
   if (uploadPageForm) {
