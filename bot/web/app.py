@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web import api, documents, inventory, pages
+from bot.web import api, documents, inventory, pages, submit
 from bot.web.sessions import SessionCheck
 
 log = logging.getLogger("bot.web")
@@ -119,6 +119,7 @@ def create_app() -> Starlette:
         Route("/documents/provided-elsewhere", documents.provided_elsewhere_submit, methods=["POST"]),
         Route("/documents/file", documents.document_file),
         Route("/api/documents/upload", documents.upload_api, methods=["POST"]),
+        *submit.ROUTES,
         Mount("/static", app=StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
     ]
     return Starlette(

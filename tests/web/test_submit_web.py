@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
-from typing import Iterator
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -20,18 +18,6 @@ from tests.web.test_documents_web import text_of
 from tests.web.test_inventory_web import CERS_ID, OTHER_CERS_ID, World, login, world  # noqa: F401  (fixture)
 
 PAGE = f"/submit?facility={CERS_ID}"
-
-
-@pytest.fixture
-def client(db: Session, smtp_server: SmtpServer) -> Iterator[TestClient]:
-    from bot.web import submit
-    from bot.web.app import create_app
-
-    app = create_app()
-    if "/submit" not in {getattr(route, "path", "") for route in app.routes}:  # until bot/web/app.py lists them
-        app.router.routes[0:0] = submit.ROUTES
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def _csrf(html: str) -> str:
@@ -62,6 +48,8 @@ def test_an_unfinished_filing_shows_what_blocks_with_links_and_no_submit_button(
     html, text = response.text, text_of(response.text)
     assert "Review and submit: Valley Auto Repair" in text and "Nothing is filed for this facility yet" in text
     assert 'id="submit-form"' not in html
+    # linked from the documents page
+    assert f'href="{PAGE}"' in client.get(f"/documents?facility={CERS_ID}").text
     assert "The Business Activities page is not complete" in text and "Fix it in Facility Information" in text
     assert "The certification is not complete" in text and html.index("blocking-findings") < html.index("advice")
 
