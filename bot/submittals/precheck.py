@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from bot.actor import Actor
 from bot.documents import service as documents
@@ -22,6 +23,7 @@ from bot.facility_info.questions import BUSINESS_QUESTION_BY_KEY, CERTIFICATION_
     OWNER_OPERATOR_FIELD_BY_KEY, BusinessQuestion
 from bot.inventory import service as inventory
 from bot.inventory.answers import HAZARD_FIELDS
+from bot.models import InventoryItem
 from bot.services import facilities
 
 SEVERITIES = ("blocking", "advice")
@@ -89,6 +91,9 @@ def precheck(db: Session, actor: Actor, facility_id: int) -> list[Finding]:
     answers = state.answers
     required = {e.key: e for e in facility_info.required_elements_for(answers)}
     items = inventory.list_items(db, actor, facility_id)
+    if items:  # every line's components in one query, not one per line
+        db.execute(select(InventoryItem).where(InventoryItem.id.in_([i.id for i in items]))
+                   .options(selectinload(InventoryItem.components))).scalars().all()
 
     _business_activities(add, answers, facility_info.next_missing_business_activity(db, actor, facility_id))
     _owner_operator(add, state.values)
