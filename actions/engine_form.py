@@ -76,7 +76,7 @@ def render(dispatcher: CollectingDispatcher, turn: Turn, cers_id: Optional[str] 
         if message.buttons:
             kwargs["buttons"] = [b.as_dict() for b in message.buttons]
         custom = dict(message.custom) if message.custom else None
-        if custom is not None and cers_id and custom.get("form") == "upload_inventory":
+        if custom is not None and cers_id and custom.get("form") in ("upload_inventory", "upload_document"):
             custom.setdefault("facility", cers_id)
         if message.text:
             dispatcher.utter_message(text=message.text, **kwargs)

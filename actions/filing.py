@@ -32,7 +32,7 @@ from actions.identity import ChatIdentity, require_user
 from actions.replies import intent_payload
 from actions.services import Failed, call_or_tell
 from bot import routing
-from bot.routing import NOT_BUILT, QUESTION_INTENTS
+from bot.routing import DOCUMENTS, NOT_BUILT, QUESTION_INTENTS
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,13 @@ def _checklist(db: Any, actor: Any, facility_id: int) -> tuple[str, Optional[str
     nxt = service.next_step(items)
     facility = facilities.get_facility(db, facility_id)
     return service.format_checklist(items), (nxt.key if nxt else None), _label(facility)
+
+
+def _document_of(checklist_key: Optional[str]) -> Optional[str]:
+    """The documents core's element for a checklist key ("training_plan" → "employee_training_plan"), or None."""
+    from bot.documents.chat import ELEMENT_OF_CHECKLIST_KEY
+
+    return ELEMENT_OF_CHECKLIST_KEY.get(checklist_key or "")
 
 
 def _next_form(db: Any, actor: Any, facility_id: int) -> Optional[str]:
@@ -207,8 +214,15 @@ async def _open_next_form(
         return [SlotSet(FILING_STEP, "none")]
     if form is None:
         try:
-            text, _, _ = await call_or_tell(dispatcher, with_facility(_checklist), ctx.ident.actor(), ctx.cers_id)
+            text, nxt, _ = await call_or_tell(dispatcher, with_facility(_checklist), ctx.ident.actor(), ctx.cers_id)
         except Failed:
+            return [SlotSet(FILING_STEP, "none")]
+        element = _document_of(nxt)
+        if element is not None:  # the checklist's next step is a document: offer its upload straight away
+            from actions.documents import offer_document
+
+            dispatcher.utter_message(text="Facility Information and the inventory are done. Next come the documents.")
+            await offer_document(dispatcher, ctx, element)
             return [SlotSet(FILING_STEP, "none")]
         dispatcher.utter_message(
             text="Everything I can take in the chat is done for this facility. Here is where the filing "
@@ -361,6 +375,10 @@ async def _after_form(dispatcher: CollectingDispatcher, tracker: Tracker, finish
         buttons.insert(0, {"title": "Start the chemical inventory", "payload": "/start_inventory"})
     elif nxt in ("business_activities", "owner_operator", "certification"):
         buttons.insert(0, {"title": "Continue", "payload": "/continue_filing"})
+    elif _document_of(nxt):
+        from bot.documents.chat import upload_button
+
+        buttons.insert(0, upload_button(_document_of(nxt) or "").as_dict())
     dispatcher.utter_message(text=f"{finished} Here is where the filing stands:\n{text}", buttons=buttons)
     return []
 
@@ -478,6 +496,13 @@ class StepFormValidator(EngineFormValidator):
         if kind in self.exit_intents:
             state["exit"] = {"intent": kind, "text": text}
             return {self.answer_slot: None, self.state_slot: state}
+        if kind in DOCUMENTS:  # the upload widget (or the report after an upload); then the question again
+            from actions.documents import document_turn
+
+            ctx = facility_context(tracker)
+            if ctx is not None:
+                await document_turn(dispatcher, tracker, ctx, text)
+            return {self.answer_slot: None}
         if kind in NOT_BUILT:
             from bot.knowledge.not_built import not_built_reply
 

@@ -19,7 +19,9 @@ QUESTION_INTENTS = ("help", "ask_what_is_cers_id", "ask_what_is_cers", "ask_what
                     "ask_why_phone", "ask_password_in_chat", "chitchat", "bot_challenge", "out_of_scope",
                     "ask_thresholds", "ask_ehs", "ask_deadline", "ask_consequences", "ask_definition")
 # Parts of the filing not built yet: answered with what the filer can do, wherever they are asked.
-NOT_BUILT = ("upload_document", "submit_filing", "check_status")
+NOT_BUILT = ("submit_filing", "check_status")
+# Requests answered apart from the step, wherever they are asked: the documents (bot.documents.chat).
+DOCUMENTS = ("upload_document",)
 
 _STOP_RE = re.compile(r"\b(stop|cancel|quit|exit|enough|end this|never ?mind|forget it)\b")
 _SWITCH_RE = re.compile(r"\b(switch|other|another|different|instead|change (?:the )?(?:facility|site|"
@@ -54,7 +56,7 @@ def digression(text: str, intent: Optional[str], confidence: float, offered: Ite
         return "pause_filing"
     if confidence < DIGRESSION_CONFIDENCE:
         return None
-    if intent in NOT_BUILT and len(low.split()) >= 2:
+    if intent in NOT_BUILT + DOCUMENTS and len(low.split()) >= 2:
         return intent
     if intent in QUESTION_INTENTS and _QUESTION_RE.search(low) and len(low.split()) >= 2 or low == "help":
         return intent

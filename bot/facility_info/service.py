@@ -819,9 +819,13 @@ def checklist(db: Session, actor: Actor, facility_id: int) -> list[ChecklistItem
             items.append(ChecklistItem("waste_streams", required["waste_streams"].name, "not started",
                                        ELEMENTS["waste_streams"].todo, _because(required["waste_streams"])))
 
-    # Documents and program elements not yet kept by the assistant: required or not, never complete here.
-    for key in ("site_map", "emergency_response_plan", "training_plan"):
-        items.append(_plain_item(required[key], always_list=True))
+    # The three documents (bot/documents), then program elements not yet kept by the assistant.
+    from bot.documents import service as documents
+
+    current = documents.current_documents(db, actor, facility_id)
+    for key, element in (("site_map", "site_map"), ("emergency_response_plan", "emergency_response_plan"),
+                         ("training_plan", "employee_training_plan")):
+        items.append(_document_item(required[key], current.get(element)))
     for key in ("ust", "apsa", "calarp", "tiered_permitting", "financial_assurance", "recyclable_materials_report",
                 "remote_waste_consolidation", "hw_tank_closure"):
         if required[key].required is True:
@@ -866,6 +870,25 @@ def _plain_item(el: RequiredElement, always_list: bool) -> ChecklistItem:
         return ChecklistItem(el.key, el.name, "not started",
                              "First answer the Business Activities questions; they decide whether this is needed.")
     return ChecklistItem(el.key, el.name, "not started", ELEMENTS[el.key].todo, _because(el))
+
+
+_ASK_TO_UPLOAD = {"site_map": "say \"upload my site map\"",
+                  "emergency_response_plan": "say \"upload my emergency response plan\"",
+                  "training_plan": "say \"upload my training plan\", or that it is provided elsewhere in CERS"}
+
+
+def _document_item(el: RequiredElement, document: Any) -> ChecklistItem:
+    """A document element: complete once its current PDF is on file (or, for the training plan, "provided
+    elsewhere in CERS"); what to say to upload it otherwise."""
+    if document is not None:
+        from bot.documents.service import describe
+
+        return ChecklistItem(el.key, el.name, "complete", "", describe(document) + ".")
+    item = _plain_item(el, always_list=True)
+    if item.status == "not started" and el.required:
+        return ChecklistItem(item.key, item.name, item.status,
+                             f"{item.next_step} In the chat, {_ASK_TO_UPLOAD[el.key]}.", item.reason)
+    return item
 
 
 def next_step(items: list[ChecklistItem]) -> Optional[ChecklistItem]:

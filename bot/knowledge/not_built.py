@@ -1,20 +1,15 @@
 """What the assistant says when asked for a part of the filing it does not do yet: an honest "not yet" and
 what the filer can do now — never another feature's widget. Channel-free (the chat, the staff console and
-Slack say the same)."""
+Slack say the same). Documents are no longer here: `bot.documents.chat` answers "upload my site map"."""
 from __future__ import annotations
 
 from typing import Optional
 
 _REPLIES = {
-    "upload_document": (
-        "Uploading the site map, the emergency response plan and the employee training plan isn't in this "
-        "assistant yet. For now, upload those PDFs in CERS itself (each element's page has an upload button; "
-        "CERS takes PDFs up to 25 MB). Here I can finish your Facility Information and your chemical inventory, "
-        "which you can upload to CERS as the HMI spreadsheet."),
     "submit_filing": (
         "Submitting to your CUPA isn't in this assistant yet. When Facility Information and the inventory are "
-        "complete here, download the inventory spreadsheet, then sign in to CERS to add the documents and "
-        "submit. I can show you what is still missing (say \"where am I?\")."),
+        "complete here and the documents are uploaded, download the inventory spreadsheet, then sign in to CERS "
+        "to submit. I can show you what is still missing (say \"where am I?\")."),
     "check_status": (
         "I can't see the review status of a submitted filing yet: CERS shows it on the facility's submittal "
         "page, and your CUPA emails the Lead Users when an element is Not Accepted. Here I can show how far "

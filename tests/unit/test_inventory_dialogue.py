@@ -348,9 +348,11 @@ def test_explain_skip_upload_and_done(db: Session, chat: Chat) -> None:
     chat.say("I have a spreadsheet of my chemicals", "upload_inventory")
     upload = [m for m in chat.last.messages if m.custom and m.custom.get("form")]
     assert upload and upload[0].custom == {"form": "upload_inventory"} and "not saved yet" in chat.text
-    chat.say("can I upload our site map here?", "upload_document")  # not built: said, never another widget
-    assert "isn't in this assistant yet" in chat.text and not [m for m in chat.last.messages if m.custom and
-                                                                m.custom.get("form")]
+    assert "/inventory/template.xlsx" in chat.text  # the empty template is offered with the upload
+    chat.say("can I upload our site map here?", "upload_document")  # the documents' widget, the material kept
+    widgets = [m.custom for m in chat.last.messages if m.custom and m.custom.get("form")]
+    assert [w["form"] for w in widgets] == ["upload_document"] and widgets[0]["element"] == "site_map"
+    assert "north arrow" in chat.text and "is still open: let's finish it" in chat.text
     chat.say("that's all")
     assert "isn't saved yet" in chat.text and "Please check it" in chat.text  # review before stopping
     chat.say("cancel")

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from bot.actor import Actor
 from bot.chemicals.normalize import normalize_name
 from bot.dialogue import Button, Turn
+from bot.documents import chat as documents_chat
+from bot.excel.blank import template_url
 from bot.errors import ServiceError
 from bot.inventory import service
 from bot.inventory.answers import (
@@ -154,8 +156,13 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
     pending = st.pending
     aw = st.awaiting
 
-    if intent in NOT_BUILT_INTENTS or _names_a_document(low):
-        turn.say(not_built_reply(intent if intent in NOT_BUILT_INTENTS else "upload_document") or "")
+    if intent == "upload_document" or _names_a_document(low) or documents_chat.upload_notice(text):
+        turn.messages.extend(documents_chat.reply(db, actor, facility_id, text).messages)
+        if pending is not None:
+            turn.say(f"{pending.name} is still open: let's finish it.")
+        return
+    if intent in NOT_BUILT_INTENTS:
+        turn.say(not_built_reply(intent) or "")
         if pending is not None:
             turn.say(f"{pending.name} is still open: let's finish it.")
         return
@@ -172,7 +179,8 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
     if (intent == "upload_inventory" or is_upload_request(text)) and intent not in ("inform", "add_chemical"):
         turn.say("You can upload your inventory as the CERS Hazardous Materials Inventory spreadsheet (.xlsx, up to "
                  "500 materials a file). Choose the file below; you'll be asked whether it replaces your current "
-                 "inventory or is added to it." + (f" {pending.name} is not saved yet: we can finish it after."
+                 "inventory or is added to it. The empty template, with the headers and the code lists: "
+                 f"{template_url()}" + (f" {pending.name} is not saved yet: we can finish it after."
                                                    if pending else ""),
                  custom={"form": "upload_inventory"})
         return
