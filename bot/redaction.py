@@ -121,7 +121,9 @@ def redact_event(event: dict) -> dict:
         if "metadata" in data:
             data["metadata"] = redact_value(redact_metadata(data.get("metadata")))
     elif kind == "slot":
-        data["value"] = redact_value(data.get("value"))
+        # a text slot filled from the message ("from_text") holds the message itself: screened like it
+        value = data.get("value")
+        data["value"] = redact_user_text(value) if isinstance(value, str) else redact_value(value)
     elif "metadata" in data:
         data["metadata"] = redact_metadata(data.get("metadata"))
     return data

@@ -80,3 +80,13 @@ def test_the_session_start_metadata_slot_loses_the_token_and_claim() -> None:
     event = {"event": "slot", "name": "session_started_metadata",
              "value": {"auth_token": "T", "client": "C", "source": "web"}}
     assert redaction.redact_event(event)["value"] == {"source": "web"}
+
+
+def test_a_text_slot_filled_from_the_message_is_screened_like_the_message() -> None:
+    """A form slot filled "from_text" (the resend form's email) holds the message word for word."""
+    event = {"event": "slot", "name": "email", "value": "my password is Juniper-Quarry-5182"}
+    assert redaction.redact_event(event)["value"] == redaction.PASSWORD_HIDDEN
+    kept = {"event": "slot", "name": "email", "value": "maria.lopez@example.com"}
+    assert redaction.redact_event(kept)["value"] == "maria.lopez@example.com"
+    assert redaction.redact_event({"event": "slot", "name": "inv_answer", "value": "3 drums of acetone"})[
+        "value"] == "3 drums of acetone"
