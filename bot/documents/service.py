@@ -26,6 +26,7 @@ from bot.documents.advice import ELEMENT_LABELS, SITE_MAP_CHECKLIST, Advice, adv
 from bot.errors import Conflict, NotFound, ValidationError
 from bot.models import DOCUMENT_ELEMENTS, Document, Submittal
 from bot.services import facilities
+from bot.submittals.drafts import current_filing
 from bot.timeutil import utcnow
 
 __all__ = [
@@ -67,11 +68,6 @@ def _clean_filename(filename: str) -> str:
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
     return name[:255] or "document.pdf"
-
-
-def _draft(db: Session, facility_id: int) -> Optional[Submittal]:
-    return db.execute(select(Submittal).where(Submittal.facility_id == facility_id,
-                                              Submittal.status == "Draft")).scalar_one_or_none()
 
 
 def _draft_for_write(db: Session, actor: Actor, facility_id: int) -> Submittal:
@@ -151,7 +147,7 @@ def current_documents(db: Session, actor: Actor, facility_id: int) -> dict[str, 
     """The current document (or None) of each element of the facility's Draft, in element order. Reads only."""
     facilities.require_role(db, actor.subject_user_id, facility_id)
     result: dict[str, Optional[Document]] = {element: None for element in ELEMENTS}
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     if draft is None:
         return result
     rows = db.execute(select(Document).where(Document.submittal_id == draft.id,
@@ -165,7 +161,7 @@ def history(db: Session, actor: Actor, facility_id: int, element: str) -> list[D
     """Every document of `element` in the facility's Draft, newest first (the current one first)."""
     facilities.require_role(db, actor.subject_user_id, facility_id)
     element = _check_element(element)
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     if draft is None:
         return []
     return list(db.execute(select(Document).where(Document.submittal_id == draft.id, Document.element == element)

@@ -197,12 +197,16 @@ def export_inventory(
     db: Session, actor: Actor, facility_id: int, *, submittal_id: Optional[int] = None,
     max_items: int = MAX_ITEMS_PER_FILE,
 ) -> list[ExportFile]:
-    """The Draft (or the given submittal's) inventory as .xlsx files of at most `max_items` materials each."""
+    """The Draft (else the last submitted filing, or the given submittal's) inventory as .xlsx files of at most `max_items` materials each."""
     facilities.require_role(db, actor.subject_user_id, facility_id)
     facility = db.get(Facility, facility_id)
-    stmt = select(Submittal).where(Submittal.facility_id == facility_id)
-    stmt = stmt.where(Submittal.id == submittal_id) if submittal_id else stmt.where(Submittal.status == "Draft")
-    submittal = db.execute(stmt).scalar_one_or_none()
+    if submittal_id:
+        submittal = db.execute(select(Submittal).where(Submittal.facility_id == facility_id,
+                                                       Submittal.id == submittal_id)).scalar_one_or_none()
+    else:  # the Draft, else the last submitted filing
+        from bot.submittals.drafts import current_filing
+
+        submittal = current_filing(db, facility_id)
     if submittal is None:
         raise ValidationError(f"{facility.name} has no inventory yet to export.", field="submittal")
     items = list(db.execute(select(InventoryItem).where(InventoryItem.submittal_id == submittal.id)

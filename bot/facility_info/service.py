@@ -54,6 +54,7 @@ from bot.models import (
     User,
 )
 from bot.services import facilities
+from bot.submittals.drafts import current_filing
 from bot.timeutil import utcnow
 from bot.validation import check_city_zip, parse_ca_zip
 
@@ -195,13 +196,13 @@ def _ba_dict(row: Optional[BusinessActivities]) -> dict[str, Any]:
 
 
 def _ba_answers(db: Session, facility_id: int) -> dict[str, Any]:
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     row = _row(db, BusinessActivities, draft.id, create=False) if draft else None
     return _ba_dict(row)
 
 
 def _oo_values(db: Session, facility_id: int) -> tuple[dict[str, Any], list[str]]:
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     row = _row(db, OwnerOperator, draft.id, create=False) if draft else None
     values = {f.key: (getattr(row, f.key) if row is not None else None) for f in OWNER_OPERATOR_FIELDS}
     return values, list((row.skipped or []) if row is not None else [])
@@ -227,7 +228,7 @@ def get_facility_info_state(db: Session, actor: Actor, facility_id: int) -> Faci
     """Both pages of the current Draft with their confirmation, skips and "same as the business" answers:
     what a conversation needs to resume at the right question (nothing is created)."""
     _require(db, actor, facility_id)
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     ba = _row(db, BusinessActivities, draft.id, create=False) if draft else None
     oo = _row(db, OwnerOperator, draft.id, create=False) if draft else None
     values = {f.key: (getattr(oo, f.key) if oo is not None else None) for f in OWNER_OPERATOR_FIELDS}
@@ -798,7 +799,7 @@ def checklist(db: Session, actor: Actor, facility_id: int) -> list[ChecklistItem
                                    "Give the " + ", ".join(m.label for m in missing) + ".", _CERT_REASON))
 
     # Inventory and waste streams (from the Draft's inventory)
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     total = waste = no_container = 0
     if draft is not None:
         base = select(func.count(InventoryItem.id)).where(InventoryItem.submittal_id == draft.id)

@@ -32,6 +32,7 @@ from bot.inventory.thresholds import Material, check_facility, check_material, r
 from bot.models import STORAGE_CONTAINER_COLUMNS, Chemical, ChemicalSynonym, InventoryComponent, InventoryItem, \
     Submittal
 from bot.services import facilities
+from bot.submittals.drafts import current_filing
 
 # InventoryItem columns a caller may set (the rest are bookkeeping).
 _BOOKKEEPING = {"id", "submittal_id", "position", "created_at", "updated_at"}
@@ -93,10 +94,18 @@ def _draft_for_write(db: Session, actor: Actor, facility_id: int) -> Submittal:
     return draft_submittal(db, actor, facility_id)
 
 
-def _item(db: Session, facility_id: int, item_id: int) -> InventoryItem:
-    draft = _draft(db, facility_id)
-    item = db.get(InventoryItem, item_id) if draft is not None else None
-    if item is None or item.submittal_id != draft.id:  # type: ignore[union-attr]
+def _item(db: Session, actor: Actor, facility_id: int, item_id: int) -> InventoryItem:
+    """The Draft's material to change. A material of the submitted filing shown while there is no Draft is
+    changed in its copy: the change starts the new Draft (a submitted filing is never changed)."""
+    shown = current_filing(db, facility_id)
+    item = db.get(InventoryItem, item_id) if shown is not None else None
+    if item is not None and item.submittal_id == shown.id and shown.status != "Draft":  # type: ignore[union-attr]
+        from bot.submittals.drafts import copied_row
+
+        item = copied_row(db, _draft_for_write(db, actor, facility_id), item)
+    elif item is not None and item.submittal_id != shown.id:  # type: ignore[union-attr]
+        item = None
+    if item is None:
         raise NotFound("That material is not in this facility's inventory (it may have been removed already). "
                        "Say 'list my chemicals' to see what is there.")
     return item
@@ -428,7 +437,7 @@ def update_item(db: Session, actor: Actor, facility_id: int, item_id: int, chang
     """Change a saved material (columns as in `add_item`; "components" replaces them all). The whole material is
     checked again; nothing is written when it would become invalid."""
     _require(db, actor, facility_id)
-    item = _item(db, facility_id, item_id)
+    item = _item(db, actor, facility_id, item_id)
     before = item_values(item)
     values, comps = _prepare(db, changes, before)
     diff = _changed({k: v for k, v in before.items() if k != "components"},
@@ -450,7 +459,7 @@ def update_item(db: Session, actor: Actor, facility_id: int, item_id: int, chang
 def remove_item(db: Session, actor: Actor, facility_id: int, item_id: int) -> str:
     """Remove a material from the Draft inventory; returns its common name."""
     _require(db, actor, facility_id)
-    item = _item(db, facility_id, item_id)
+    item = _item(db, actor, facility_id, item_id)
     name = item.common_name
     audit.record(db, actor, "inventory.remove", "inventory_item", item.id, facility_id=facility_id, common_name=name,
                  maximum_daily_amount=item.maximum_daily_amount, units=item.units, location=item.location)
@@ -481,14 +490,15 @@ def reopen(db: Session, facility_id: int) -> None:
 
 
 def is_complete(db: Session, facility_id: int) -> bool:
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     return bool(draft is not None and draft.inventory_complete_at is not None)
 
 
 def list_items(db: Session, actor: Actor, facility_id: int) -> list[InventoryItem]:
-    """The materials of the facility's Draft inventory, in order ([] when there is no Draft yet)."""
+    """The materials of the facility's Draft inventory, in order; after a submit and before the next change, those
+    of the submitted filing ([] when there is neither)."""
     _require(db, actor, facility_id)
-    draft = _draft(db, facility_id)
+    draft = current_filing(db, facility_id)
     if draft is None:
         return []
     return list(db.execute(select(InventoryItem).where(InventoryItem.submittal_id == draft.id)

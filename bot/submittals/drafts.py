@@ -25,6 +25,28 @@ def last_filed(db: Session, facility_id: int) -> Optional[Submittal]:
                       .limit(1)).scalar_one_or_none()
 
 
+def current_filing(db: Session, facility_id: int) -> Optional[Submittal]:
+    """The filing the facility's pages and the chat show: the Draft when there is one, else the last filing
+    (a submitted filing stays visible until a change starts the next Draft). Read it; never write to it."""
+    draft = db.execute(select(Submittal).where(Submittal.facility_id == facility_id, Submittal.status == "Draft")
+                       ).scalar_one_or_none()
+    return draft if draft is not None else last_filed(db, facility_id)
+
+
+def copied_row(db: Session, draft: Submittal, source_row: InventoryItem) -> Optional[InventoryItem]:
+    """In a Draft just copied from `source_row`'s filing, the copy of that material (same place in the order)."""
+    def ordered(submittal_id: int) -> list[InventoryItem]:
+        return list(db.execute(select(InventoryItem).where(InventoryItem.submittal_id == submittal_id)
+                               .order_by(InventoryItem.position, InventoryItem.id)).scalars())
+
+    source_items = ordered(source_row.submittal_id)
+    index = next((i for i, it in enumerate(source_items) if it.id == source_row.id), None)
+    copies = ordered(draft.id)
+    if index is None or draft.parent_submittal_id != source_row.submittal_id or index >= len(copies):
+        return None
+    return copies[index]
+
+
 def _columns(row: object) -> dict:
     table = row.__table__  # type: ignore[attr-defined]
     return {c.key: getattr(row, c.key) for c in table.columns if c.key not in _SKIP}

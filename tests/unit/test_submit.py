@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.actor import Actor
 from bot.documents import service as documents
-from bot.errors import PermissionDenied, ValidationError
+from bot.errors import NotFound, PermissionDenied, ValidationError
 from bot.facility_info import service as fi
 from bot.facility_info.questions import BUSINESS_QUESTIONS, OWNER_OPERATOR_FIELDS
 from bot.inventory import service as inventory
@@ -462,3 +462,34 @@ def test_two_submits_at_once_submit_once(db: Session, world: World, db_url: str)
     assert sorted(r.already_submitted for r in results) == [False, True]
     assert len(audit_rows(db, "submittal.submit")) == 1
     assert db.execute(select(func.count(OutboxEmail.id))).scalar_one() == 2
+
+
+def test_after_submit_the_pages_and_the_chat_show_the_submitted_filing_until_a_change(db: Session,
+                                                                                       world: World) -> None:
+    """No Draft right after a submit: every read shows the submitted filing (not an empty one), and changing a
+    material shown there changes its copy in a new Draft, never the submitted line."""
+    fill(db, world)
+    submitted_id = service.submit(db, world.actor, world.fid, certified=True).submittal_id
+    db.commit()
+    [shown] = inventory.list_items(db, world.actor, world.fid)
+    assert shown.submittal_id == submitted_id and shown.common_name == "Acetone"
+    assert inventory.is_complete(db, world.fid)
+    assert fi.get_business_activities(db, world.actor, world.fid)["hm_on_site"] is True
+    assert fi.get_owner_operator(db, world.actor, world.fid)["identification_signer_name"] == "Maria Lopez"
+    current = documents.current_documents(db, world.actor, world.fid)
+    assert current["site_map"] is not None and current["site_map"].submittal_id == submitted_id
+    items = {i.key: i.status for i in fi.checklist(db, world.actor, world.fid)}
+    assert items["inventory"] == "complete", items
+    assert db.execute(select(func.count(Submittal.id)).where(Submittal.status == "Draft")).scalar_one() == 0
+
+    changed = inventory.update_item(db, world.actor, world.fid, shown.id, {"maximum_daily_amount": 110})
+    db.commit()
+    draft = draft_of(db, world.fid)
+    assert changed.submittal_id == draft.id and draft.parent_submittal_id == submitted_id
+    assert changed.common_name == "Acetone" and changed.maximum_daily_amount == 110
+    db.expire_all()
+    assert db.get(InventoryItem, shown.id).maximum_daily_amount == 55  # the submitted line as it was
+    # a line of the submitted filing is not the Draft's any more: it can't be changed twice
+    with pytest.raises(NotFound):
+        inventory.remove_item(db, world.actor, world.fid, shown.id)
+    assert [i.id for i in inventory.list_items(db, world.actor, world.fid)] == [changed.id]
