@@ -660,3 +660,52 @@ Index(
     "uq_documents_one_current", Document.submittal_id, Document.element, unique=True,
     sqlite_where=Document.replaced_at.is_(None), postgresql_where=Document.replaced_at.is_(None),
 )
+
+
+# --- CUPAs and the inspector's review (issue 11, migration 0009) ------------------------------------------------
+
+REVIEW_ELEMENTS = ("business_activities", "owner_operator", "inventory", "site_map", "emergency_response_plan",
+                   "employee_training_plan", "certification")
+
+
+class Cupa(Base):
+    """A Certified Unified Program Agency: who reviews the filings of the facilities in its jurisdiction (`county`,
+    or only `cities` of it when a city runs its own CUPA), its public contact, and the annual filing date it sets
+    (month/day, default March 1). `key` is the stable name of the row in bot/review/cupas_california.json."""
+
+    __tablename__ = "cupas"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(60), nullable=False, unique=True)
+    name = Column(String(140), nullable=False)
+    county = Column(String(40), nullable=True)
+    cities = Column(JSON, nullable=True)  # city names when the CUPA is a city's; NULL = the whole county
+    phone = Column(String(25), nullable=True)
+    email = Column(String(254), nullable=True)
+    contact_is_placeholder = Column(Boolean, nullable=False, default=True)
+    annual_due_month = Column(Integer, nullable=False, default=3)
+    annual_due_day = Column(Integer, nullable=False, default=1)
+
+
+Facility.cupa_id = Column(Integer, ForeignKey("cupas.id"), nullable=True, index=True)
+Facility.cupa = relationship("Cupa")
+User.cupa_id = Column(Integer, ForeignKey("cupas.id"), nullable=True)  # an inspector's CUPA
+Submittal.reviewed_at = Column(DateTime(timezone=True), nullable=True)  # when it became Accepted / Not Accepted
+Submittal.reviewed_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+Submittal.due_date = Column(Date, nullable=True)  # a Not Accepted filing's corrections are due by then
+
+
+class ReviewDecision(Base):
+    """An inspector's decision on one element of a filing: Accepted or Not Accepted, with reason codes from the
+    pick list (bot/review/reasons.py) and a free-text note. One per (filing, element); it can be changed until
+    every element is decided, which sets the filing's status."""
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (UniqueConstraint("submittal_id", "element", name="uq_review_decisions_element"),)
+    id = Column(Integer, primary_key=True)
+    submittal_id = Column(Integer, ForeignKey("submittals.id", ondelete="CASCADE"), nullable=False, index=True)
+    element = Column(String(32), nullable=False)  # one of REVIEW_ELEMENTS
+    decision = Column(String(16), nullable=False)  # Accepted | Not Accepted
+    reasons = Column(JSON, nullable=True)  # pick-list codes
+    note = Column(Text, nullable=True)
+    reviewer_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
+    decided_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -41,6 +41,7 @@ from bot.imports.facilities_csv import (  # noqa: F401  (re-exported: the import
     validate_rows,
 )
 from bot.models import Facility, FacilityRole, User
+from bot.review.cupas import assign_cupas
 
 CERS_ID_MIN = 10000001
 CERS_ID_MAX = 29999999
@@ -380,6 +381,7 @@ def generate_facilities(
         for f in planned for lead in f.leads
     ]
     db.execute(insert(FacilityRole.__table__), roles)
+    assign_cupas(db, facility_ids.values())  # every facility belongs to the CUPA of its city or county
     audit.record(
         db, actor or Actor.system("cli"), "facility.import", "facility", None,
         source="generated", count=len(planned), seed=seed, users_created=len(users),

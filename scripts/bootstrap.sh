@@ -71,8 +71,9 @@ fi
 cp -f "$CACHE/models/$model_hash.tar.gz" models/cers.tar.gz
 export CERS_MODEL="$ROOT/models/cers.tar.gz"
 
-# 4. database schema
+# 4. database schema; every facility in the CUPA of its city or county (loads the CUPAs; a no-op once done)
 python -m bot.manage migrate
+python -m bot.manage assign-cupas >/dev/null
 
 # 5. chemical library (from the chemicals package's offline data + bot/chemicals/curated_products.yml),
 #    rebuilt only when its inputs or the database changed

@@ -24,8 +24,8 @@ from bot.config import get_settings
 from bot.documents import pdf_check, storage
 from bot.documents.advice import ELEMENT_LABELS, SITE_MAP_CHECKLIST, Advice, advice
 from bot.errors import Conflict, NotFound, ValidationError
-from bot.models import DOCUMENT_ELEMENTS, Document, Submittal
-from bot.services import facilities
+from bot.models import DOCUMENT_ELEMENTS, Document, Submittal, User
+from bot.services import facilities, inspectors
 from bot.submittals.drafts import current_filing
 from bot.timeutil import utcnow
 
@@ -169,11 +169,15 @@ def history(db: Session, actor: Actor, facility_id: int, element: str) -> list[D
 
 
 def get_document(db: Session, actor: Actor, document_id: int) -> Document:
-    """A document the actor may read (a role on its facility); NotFound when there is none with a file."""
+    """A document the actor may read (a role on its facility, or an inspector of its CUPA reviewing it); NotFound
+    when there is none with a file."""
     document = db.get(Document, document_id)
     if document is None or document.stored_path is None:
         raise NotFound("That document is not here any more. Reload the page to see the current ones.")
-    facilities.require_role(db, actor.subject_user_id, document.facility_id)
+    facility = facilities.get_facility(db, document.facility_id)
+    user = db.get(User, actor.user_id) if actor.user_id is not None and actor.on_behalf_of is None else None
+    if not inspectors.covers(user, facility):
+        facilities.require_role(db, actor.subject_user_id, document.facility_id)
     return document
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.actor import Actor
 from bot.errors import ServiceError
 from bot.models import Facility, FacilityRole, User
+from bot.review.cupas import assign_cupas
 
 _CHUNK = 500  # rows per IN (...) lookup
 
@@ -296,10 +297,13 @@ def import_facilities_csv(
         if facility is None:
             facility = Facility(cers_id=r.cers_id, created_at=now)
             db.add(facility)
+        if (facility.city, facility.zip, facility.county) != (r.city, r.zip, r.county):
+            facility.cupa_id = None  # a new or moved facility: its CUPA is the one of its (new) city or county
         facility.name, facility.street, facility.street_number = r.name, r.street, r.street_number
         facility.city, facility.zip, facility.county = r.city, r.zip, r.county
         facilities[r.cers_id] = facility
     db.flush()
+    assign_cupas(db, [f.id for f in facilities.values()])
     for r in lead_rows:
         user, facility = users[r.lead_email], facilities[r.cers_id]  # type: ignore[index]
         role = db.execute(select(FacilityRole).where(FacilityRole.user_id == user.id,

@@ -12,8 +12,9 @@ from bot import audit, link_tokens
 from bot.actor import Actor
 from bot.config import get_settings
 from bot.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from bot.models import AccessRequest, Facility, FacilityRole, User
+from bot.models import AccessRequest, Cupa, Facility, FacilityRole, User
 from bot.services import mailer
+from bot.services.inspectors import covers
 from bot.services.facilities import ROLE_LABELS, active_lead_users, get_facility, role_of
 from bot.timeutil import as_utc, utcnow
 from bot.validation import clean_text, normalize_phone
@@ -103,15 +104,43 @@ def request_access(db: Session, actor: Actor, facility_id: int, phone: str, titl
         request.status = "escalated"
         request.escalated_at = utcnow()
         db.flush()
-        inspectors = db.execute(
-            select(User).where(User.is_inspector.is_(True), User.status == "active").order_by(User.id)
-        ).scalars().all()
+        inspectors = inspectors_of(db, facility)
         for inspector in inspectors:
             _queue_decision_email(db, request, inspector, requester, facility, as_inspector=True)
+        if not inspectors:
+            mailer.queue_email(db, requester.email, f"Your access request for {facility.name}: whom to call",
+                               f"Hello {requester.full_name},\n\n{escalation_message(db, request)}\n",
+                               report_failure=False)
         audit.record(db, actor, "access.escalate", "access_request", request.id,
                      facility_id=facility_id, cers_id=facility.cers_id, reason="no active Lead User",
-                     inspectors_notified=len(inspectors))
+                     inspectors_notified=len(inspectors), cupa_id=facility.cupa_id)
     return request
+
+
+def inspectors_of(db: Session, facility: Facility) -> list[User]:
+    """The active inspectors of the facility's CUPA (bot.services.inspectors.covers)."""
+    candidates = db.execute(select(User).where(User.is_inspector.is_(True), User.status == "active",
+                                               User.cupa_id == facility.cupa_id if facility.cupa_id is not None
+                                               else User.cupa_id.is_(None)).order_by(User.id)).scalars().all()
+    return [u for u in candidates if covers(u, facility)]
+
+
+def escalation_message(db: Session, request: AccessRequest) -> str:
+    """What the filer is told about an escalated request: the CUPA's inspectors decide it, or, where the CUPA has
+    no inspector set up here, whom to call (its public contact)."""
+    facility = get_facility(db, request.facility_id)
+    cupa = db.get(Cupa, facility.cupa_id) if facility.cupa_id is not None else None
+    who = cupa.name if cupa is not None else "the CUPA"
+    head = (f"{facility.name} (CERS ID {facility.cers_id}) has no active Lead User: the person who managed it is no "
+            "longer with the business, so the CUPA decides who gets access.")
+    if inspectors_of(db, facility):
+        return (f"{head} Your request went to the inspectors of {who}; you'll get an email when they grant or "
+                "deny it.")
+    contact = " or ".join(x for x in ((cupa.phone if cupa else None), (cupa.email if cupa else None)) if x)
+    how = f" at {contact}" if contact else ""
+    return (f"{head} {who} has no inspector set up in this system yet, so please call {who}{how} and ask them to "
+            f"grant you access to CERS ID {facility.cers_id}. Your request is saved; an inspector can grant it here "
+            "once they are set up.")
 
 
 def _decider(db: Session, actor: Actor, request: AccessRequest) -> User:
@@ -120,11 +149,11 @@ def _decider(db: Session, actor: Actor, request: AccessRequest) -> User:
     user = db.get(User, user_id) if user_id is not None else None
     if user is None or user.status != "active":
         raise PermissionDenied("Please log in as the facility's Lead User to decide on this request.")
-    if user.is_inspector:
+    facility = get_facility(db, request.facility_id)
+    if covers(user, facility):  # an inspector of the facility's CUPA
         return user
     if role_of(db, user.id, request.facility_id) == "lead":
         return user
-    facility = get_facility(db, request.facility_id)
     raise PermissionDenied(
         f"Only a Lead User of {facility.name} (CERS ID {facility.cers_id}) or the CUPA inspector can grant or "
         "deny access to it."
@@ -218,8 +247,10 @@ def pending_for_lead(db: Session, user_id: int) -> list[AccessRequest]:
         FacilityRole.user_id == user_id, FacilityRole.role == "lead", FacilityRole.ended_at.is_(None)
     )
     condition = AccessRequest.facility_id.in_(led) & AccessRequest.status.in_(OPEN_STATUSES)
-    if user.is_inspector:
-        condition = condition | (AccessRequest.status == "escalated")
+    if user.is_inspector:  # escalated requests of the facilities of the inspector's CUPA
+        mine = select(Facility.id).where(Facility.cupa_id == user.cupa_id if user.cupa_id is not None
+                                         else Facility.cupa_id.is_(None))
+        condition = condition | ((AccessRequest.status == "escalated") & AccessRequest.facility_id.in_(mine))
     stmt = select(AccessRequest).where(condition).order_by(AccessRequest.created_at, AccessRequest.id)
     return list(db.execute(stmt).scalars().all())
 
@@ -232,5 +263,5 @@ def describe_request(request: AccessRequest) -> str:
             f"{facility.name if facility else 'a facility'} (CERS ID {facility.cers_id if facility else '?'})")
 
 
-__all__ = ["ROLE_LABELS", "already_decided", "decide", "decide_by_token", "get_request", "pending_for_lead", "request_access",
-           "describe_request"]
+__all__ = ["ROLE_LABELS", "already_decided", "decide", "decide_by_token", "escalation_message", "get_request",
+           "inspectors_of", "pending_for_lead", "request_access", "describe_request"]

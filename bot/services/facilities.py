@@ -14,6 +14,7 @@ from bot import audit, geo
 from bot.actor import Actor
 from bot.errors import NotFound, PermissionDenied, ServiceError, ValidationError
 from bot.models import Facility, FacilityRole, User
+from bot.review.cupas import assign_cupas
 from bot.timeutil import utcnow
 from bot.validation import check_city_zip, clean_text, normalize_cers_id, parse_ca_zip
 
@@ -317,6 +318,7 @@ def create_facility(db: Session, actor: Actor, name: str, street: str, city: str
     else:
         raise ServiceError("I couldn't give the facility a CERS ID just now. Please try again.")
 
+    assign_cupas(db, [facility.id])  # the CUPA of its city or county reviews it
     if lead_id is not None:
         db.add(FacilityRole(user_id=lead_id, facility_id=facility.id, role="lead",
                             granted_at=utcnow(), granted_by_user_id=actor.user_id))

@@ -8,7 +8,9 @@
   then finds no Draft), and the status changes only `WHERE status = 'Draft'` on every database.
 - A submitted filing is never changed: the next write through the inventory, Facility Information or documents
   services starts a new Draft copied from it (`bot.submittals.drafts`, called where Drafts are created).
-- `status(db, actor, facility_id)`: status, who, when and what is next, in plain words (for the chat).
+- `status(db, actor, facility_id)`: status, who, when and what is next, in plain words (for the chat); for a Not
+  Accepted filing (or the Draft fixing it) also the inspector's reasons per element (`to_fix`, each with where it is
+  fixed) and the date the corrections are due.
 - `summary(db, actor, facility_id)`: the whole filing (the Draft, else the last filing) for the review page.
 
 Every function needs a role on the facility (`actor.subject_user_id`), else PermissionDenied and nothing read.
@@ -31,6 +33,7 @@ from bot.errors import ValidationError
 from bot.facility_info.questions import BUSINESS_QUESTIONS, CERTIFICATION_KEYS, OWNER_OPERATOR_FIELD_BY_KEY
 from bot.inventory.service import describe_item
 from bot.models import BusinessActivities, Document, Facility, InventoryItem, OwnerOperator, Submittal, User
+from bot.review.decisions import ElementToFix, to_fix
 from bot.services import facilities, mailer
 from bot.submittals.drafts import last_filed
 from bot.submittals.precheck import Finding, advice, blocking, precheck
@@ -73,6 +76,11 @@ class FilingStatus:
     next_step: str
     submittal_id: Optional[int] = None
     blocking: int = 0  # a Draft's blocking findings
+    # The inspector's review (the last filing's, or for a Draft copied from a Not Accepted filing, that filing's):
+    reviewed_by: Optional[str] = None
+    reviewed_at: Optional[datetime] = None
+    due_date: Optional[date] = None  # Not Accepted: the corrections are due by then
+    to_fix: tuple[ElementToFix, ...] = ()  # Not Accepted: each element's reasons, note and where it is fixed
 
     @property
     def message(self) -> str:
@@ -210,9 +218,32 @@ def status(db: Session, actor: Actor, facility_id: int) -> FilingStatus:
                    f"{stops[0].message}{since}")
         else:
             nxt = f"The check finds nothing blocking: review and submit it ({page}).{since}"
-        return FilingStatus("Draft", _name(db, draft.created_by_user_id), draft.created_at, nxt, draft.id, len(stops))
+        review: dict[str, Any] = {}
+        if filed is not None and filed.status == "Not Accepted" and draft.parent_submittal_id == filed.id:
+            fixes = to_fix(db, filed)
+            nxt += (f" The inspector did not accept the last filing; corrections due by {_shown(filed.due_date)}: "
+                    + " ".join(f"{f.message}" for f in fixes))
+            review = dict(reviewed_by=_name(db, filed.reviewed_by_user_id), reviewed_at=filed.reviewed_at,
+                          due_date=filed.due_date, to_fix=fixes)
+        return FilingStatus("Draft", _name(db, draft.created_by_user_id), draft.created_at, nxt, draft.id, len(stops),
+                            **review)
     if filed is None:
         return FilingStatus("Not started", None, None, "Start with Facility Information in the chat.")
+    reviewer = _name(db, filed.reviewed_by_user_id)
+    by = f" by {reviewer}" if reviewer else ""
+    if filed.status == "Not Accepted":
+        fixes = to_fix(db, filed)
+        nxt = (f"Not accepted{by} on {_day(filed.reviewed_at)}. To fix by {_shown(filed.due_date)}: "
+               + " ".join(f.message for f in fixes)
+               + " Fix each (a change starts a new Draft copied from this filing), then submit again.")
+        return FilingStatus(filed.status, _name(db, filed.submitted_by_user_id), filed.submitted_at or filed.created_at,
+                            nxt, filed.id, reviewed_by=reviewer, reviewed_at=filed.reviewed_at,
+                            due_date=filed.due_date, to_fix=fixes)
+    if filed.status == "Accepted":
+        nxt = (f"Accepted{by} on {_day(filed.reviewed_at)}. Nothing to do until a change (report it within 30 days) "
+               "or next year's filing.")
+        return FilingStatus(filed.status, _name(db, filed.submitted_by_user_id), filed.submitted_at or filed.created_at,
+                            nxt, filed.id, reviewed_by=reviewer, reviewed_at=filed.reviewed_at)
     nexts = {
         "Submitted": "Next: the CUPA reviews it and marks it Accepted or Not Accepted; the Lead Users get an email "
                      f"either way. If it is Not Accepted, the corrections are due within {CORRECTIONS_DAYS} days.",

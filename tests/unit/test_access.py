@@ -122,6 +122,7 @@ def test_non_lead_cannot_decide(db: Session, site, make_user, smtp_server) -> No
 def test_lead_left_so_the_request_is_escalated_to_the_inspector(db: Session, site, make_user, smtp_server) -> None:  # type: ignore[no-untyped-def]
     lead, requester, facility = site
     inspector = make_user("inspector@example.com", "Ines Inspector", is_inspector=True)
+    inspector.cupa_id = facility.cupa_id  # an inspector of the facility's CUPA (Fresno County, by its city)
     db.execute(update(FacilityRole).where(FacilityRole.user_id == lead.id).values(ended_at=utcnow()))
     db.commit()
 
