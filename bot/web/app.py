@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web import api, documents, inventory, pages, submit
+from bot.web import api, documents, inventory, pages, review, submit
 from bot.web.sessions import SessionCheck
 
 log = logging.getLogger("bot.web")
@@ -120,6 +120,7 @@ def create_app() -> Starlette:
         Route("/documents/file", documents.document_file),
         Route("/api/documents/upload", documents.upload_api, methods=["POST"]),
         *submit.ROUTES,
+        *review.ROUTES,
         Mount("/static", app=StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
     ]
     return Starlette(

@@ -336,7 +336,8 @@ def _file(db: Session, user_id: int, document_id: int) -> tuple[str, bytes, str]
 
 
 async def document_file(request: Request) -> Response:
-    """GET /documents/file?id=N: the PDF as a download (a role on its facility)."""
+    """GET /documents/file?id=N: the PDF as a download (a role on its facility, or an inspector of its CUPA);
+    `&inline=1`: shown in a frame of this site's own pages (the review console), never framed by another site."""
     session = read_session(request)
     if session is None:
         return RedirectResponse("/login", status_code=303)
@@ -350,5 +351,9 @@ async def document_file(request: Request) -> Response:
     except errors.ServiceError as exc:
         return message_page(request, "Document not available", exc.message, status=error_status(exc),
                             links=[("/", "Back to the chat")])
-    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
+    if request.query_params.get("inline") == "1":
+        headers = {**NO_STORE, "Content-Disposition": f'inline; filename="{name}"', "X-Frame-Options": "SAMEORIGIN",
+                   "Content-Security-Policy": "frame-ancestors 'self'"}
+    else:
+        headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type="application/pdf", headers=headers)
