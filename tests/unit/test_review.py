@@ -109,6 +109,29 @@ def test_facilities_get_the_cupa_of_their_city_or_county(db: Session, world: Wor
     assert assign_cupas(db) == 0  # nothing left without a CUPA; a second run changes nothing
 
 
+def test_loaded_facilities_get_their_cupa_and_a_moved_one_gets_the_new_one(db: Session, world: World) -> None:
+    import io
+
+    from bot.seed import generate_facilities, import_facilities_csv
+
+    generated = generate_facilities(db, 40, seed=3)
+    db.commit()
+    ids = [f.cers_id for f in generated.facilities]
+    assert db.execute(select(Facility).where(Facility.cers_id.in_(ids), Facility.cupa_id.is_(None))).first() is None
+    header = "cers_id,name,street,city,zip\n"
+    result = import_facilities_csv(db, io.StringIO(header + "10000555,Delta Marine,1 Harbor Way,Stockton,95202\n"))
+    db.commit()
+    assert result.ok, result.errors
+    imported = facilities.find_by_cers_id(db, "10000555")
+    assert db.get(Cupa, imported.cupa_id).key == "county:san-joaquin"
+    moved = import_facilities_csv(db, io.StringIO(header + "10000555,Delta Marine,5 Main St,Bakersfield,93301\n"),
+                                  update=True)
+    db.commit()
+    assert moved.ok, moved.errors
+    db.expire_all()
+    assert facilities.find_by_cers_id(db, "10000555").cupa_id == world.kern.id
+
+
 def test_create_inspector_takes_a_cupa(db: Session, world: World, capsys) -> None:  # type: ignore[no-untyped-def]
     assert manage_main(["create-inspector", "--email", "Lee@Kern.example.gov", "--name", "Lee Wong",
                         "--cupa", "Kern"]) == 0

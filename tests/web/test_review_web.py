@@ -172,3 +172,24 @@ def test_escalated_requests_are_shown_to_the_cupas_inspector_and_granted(
     db.expire_all()
     assert db.get(AccessRequest, request.id).status == "granted"
     smtp_server.wait_for("new@example.com", "was granted")
+
+
+def test_the_filing_page_shows_what_changed_since_the_last_accepted_filing(
+        client: TestClient, db: Session, world: SimpleNamespace) -> None:
+    from bot.inventory import service as inventory
+    from bot.review import service as review
+    from tests.unit.test_submit import ACETONE
+
+    inspecting = Actor(user_id=world.inspector_id, role="inspector", channel="web")
+    for element in ELEMENTS:
+        review.decide_element(db, inspecting, world.filing_id, element, True)
+    actor = Actor(user_id=world.lead_id, channel="web")
+    inventory.add_item(db, actor, world.fid, dict(ACETONE, common_name="Toluene", location="Back shop"))
+    inventory.mark_complete(db, actor, world.fid)
+    db.commit()
+    second = submittals.submit(db, actor, world.fid, certified=True).submittal_id
+    db.commit()
+    login(client, "dana@fresno.example.gov")
+    text = text_of(client.get(f"/review/filing?id={second}").text)
+    assert "Changes are shown against the last Accepted filing" in text
+    assert "Added: Toluene" in text and "No change since the last Accepted filing." in text
