@@ -69,15 +69,17 @@ class ActionAskAccessPhone(Action):
         return []
 
 
-def _submit(db: Any, actor: Any, cers_id: str, phone: str, title: str) -> Optional[tuple[str, str]]:
-    from bot.services import access_throttle, facilities
+def _submit(db: Any, actor: Any, cers_id: str, phone: str, title: str) -> Optional[tuple[str, str, str]]:
+    """(facility name, request status, what to tell the filer when it was escalated)."""
+    from bot.services import access, access_throttle, facilities
 
     facility = facilities.find_by_cers_id(db, cers_id)
     if facility is None:
         return None
     # throttled, and the title checked for links and phone numbers (it goes into the Lead Users' email)
     request = access_throttle.request_access(db, actor, facility.id, phone, title)
-    return facility.name, request.status
+    escalated = access.escalation_message(db, request) if request.status == "escalated" else ""
+    return facility.name, request.status, escalated
 
 
 class ActionSubmitAccessRequest(Action):
@@ -107,13 +109,9 @@ class ActionSubmitAccessRequest(Action):
         if outcome is None:
             dispatcher.utter_message(text=f"I couldn't find CERS ID {cers_id} any more. Let's search again.")
             return done + [SlotSet("facility_cers_id", None)]
-        name, status = outcome
-        if status == "escalated":
-            dispatcher.utter_message(
-                text=(f"{name} has no active Lead User: the person who managed it in CERS is no longer with the "
-                      "business. In that case your CUPA inspector can grant access, so I've escalated your request "
-                      "to them. You'll get an email when it's decided.")
-            )
+        name, status, escalated = outcome
+        if status == "escalated":  # the CUPA's inspectors decide, or whom to call where it has none
+            dispatcher.utter_message(text=escalated)
         else:
             dispatcher.utter_message(
                 text=(f"I've sent your request to the Lead User(s) of {name}. You'll get an email when they "

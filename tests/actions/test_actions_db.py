@@ -122,3 +122,30 @@ async def test_anonymous_search_is_asked_to_log_in(db: Any, domain: dict, tracke
     await ActionSearchFacility().run(dispatcher, t, domain)
     assert dispatcher.messages[0].get("response") == "utter_login_first"
     assert any(m.get("custom") == {"form": "login"} for m in dispatcher.messages)
+
+
+async def test_an_escalated_request_tells_whom_to_call_when_the_cupa_has_no_inspector(db: Any, domain: dict,
+                                                                                       tracker: Any) -> None:
+    """No active Lead User: the chat says the service's escalation message (the CUPA's inspectors decide, or,
+    with none set up here, the CUPA's public contact to call) instead of claiming an inspector was told."""
+    from bot.models import Cupa
+
+    cupa = Cupa(key="test-kern", name="Kern County CUPA", county="Kern", phone="(661) 555-0100",
+                email="cupa@example.gov", contact_is_placeholder=True, annual_due_month=3, annual_due_day=1)
+    db.add(cupa)
+    db.flush()
+    facility = Facility(cers_id="10777001", name="Orphan Tire", street="9 Oak St", street_number="9",
+                        city="Bakersfield", zip="93301", cupa_id=cupa.id)
+    db.add(facility)
+    db.commit()
+    asker = _user(db, "asker@example.com")
+    dispatcher = CollectingDispatcher()
+    t = tracker("Manager", slots={"facility_cers_id": facility.cers_id, "access_phone": "(559) 555-0199",
+                                  "job_title": "Manager"}, token=issue_token(asker.id, "conv-esc"),
+                sender_id="conv-esc")
+    await ActionSubmitAccessRequest().run(dispatcher, t, domain)
+    db.expire_all()
+    assert db.execute(select(AccessRequest)).scalar_one().status == "escalated"
+    text = _texts(dispatcher)
+    assert "Kern County CUPA has no inspector set up" in text and "(661) 555-0100" in text, text
+    assert "I've escalated" not in text
