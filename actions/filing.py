@@ -32,7 +32,7 @@ from actions.identity import ChatIdentity, require_user
 from actions.replies import intent_payload
 from actions.services import Failed, call_or_tell
 from bot import routing
-from bot.routing import DOCUMENTS, NOT_BUILT, QUESTION_INTENTS
+from bot.routing import DOCUMENTS, NOT_BUILT, QUESTION_INTENTS, SUBMITTALS
 
 logger = logging.getLogger(__name__)
 
@@ -411,6 +411,11 @@ async def _form_ended(dispatcher: CollectingDispatcher, tracker: Tracker, state_
         return events + _then_open(await _switch(dispatcher, tracker, ident, cers_id, "" if cers_id else text))
     if intent in INVENTORY_INTENTS or intent == "start_inventory":
         return events + _then_open(await _start_inventory(dispatcher, tracker, ident, intent, text))
+    if intent == "submit_filing" and _current(tracker):  # "submit my filing" said inside the step
+        from actions.submittals import submittal_turn
+
+        ctx = FacilityContext(ident, str(_current(tracker)))
+        return events + await submittal_turn(dispatcher, tracker, ctx, intent, text) + [SlotSet(FILING_STEP, "none")]
     return events + await _after_form(dispatcher, tracker, finished) + [SlotSet(FILING_STEP, "none")]
 
 
@@ -493,9 +498,16 @@ class StepFormValidator(EngineFormValidator):
         if kind is None or kind in ("affirm", "deny", "inform"):
             return await self.handle_answer(value, dispatcher, tracker)
         state = state_of(tracker, self.state_slot)
-        if kind in self.exit_intents:
+        if kind in self.exit_intents or kind == "submit_filing":  # submit: the step ends, the submit follows
             state["exit"] = {"intent": kind, "text": text}
             return {self.answer_slot: None, self.state_slot: state}
+        if kind in SUBMITTALS:  # the status; then the question again
+            from actions.submittals import submittal_turn
+
+            ctx = facility_context(tracker)
+            if ctx is not None:
+                await submittal_turn(dispatcher, tracker, ctx, kind, text)
+            return {self.answer_slot: None}
         if kind in DOCUMENTS:  # the upload widget (or the report after an upload); then the question again
             from actions.documents import document_turn
 

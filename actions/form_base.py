@@ -59,7 +59,7 @@ class BaseFormValidator(FormValidationAction, ABC):
 
     async def _digression(self, requested: str, text: str, dispatcher: CollectingDispatcher,
                           tracker: Tracker) -> Optional[list[EventType]]:
-        from bot.routing import DOCUMENTS, NOT_BUILT, QUESTION_INTENTS, digression
+        from bot.routing import DOCUMENTS, NOT_BUILT, QUESTION_INTENTS, SUBMITTALS, digression
 
         intent = (tracker.latest_message or {}).get("intent") or {}
         kind = digression(text, intent.get("name"), float(intent.get("confidence") or 0.0), _offered(tracker))
@@ -67,11 +67,13 @@ class BaseFormValidator(FormValidationAction, ABC):
             return None
         if kind in ("stop", "pause_filing"):
             return [SlotSet(requested, None), SlotSet(FORM_EXIT, kind)]
-        if kind in NOT_BUILT or kind in DOCUMENTS:
+        if kind in NOT_BUILT or kind in DOCUMENTS or kind in SUBMITTALS:
             from bot.documents.chat import AFTER_THIS
             from bot.knowledge.not_built import not_built_reply
+            from bot.submittals.chat import AFTER_THIS as AFTER_THIS_SUBMIT
 
-            reply = AFTER_THIS if kind in DOCUMENTS else not_built_reply(kind)
+            reply = (AFTER_THIS if kind in DOCUMENTS else AFTER_THIS_SUBMIT if kind in SUBMITTALS
+                     else not_built_reply(kind))
             dispatcher.utter_message(text=reply or "That isn't something I can do yet.")
             return [SlotSet(requested, None)]
         if kind in QUESTION_INTENTS:

@@ -71,21 +71,6 @@ async def knowledge_answer(text: str, intent: str) -> Optional[str]:
     return answer.text if answer else None
 
 
-class ActionNotBuiltYet(Action):
-    """A request for a part of the filing the product doesn't do yet: say so and what to do instead."""
-
-    def name(self) -> str:
-        return "action_not_built_yet"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        from bot.knowledge.not_built import not_built_reply
-
-        reply = not_built_reply(_intent(tracker))
-        dispatcher.utter_message(text=reply or "That isn't something I can do yet.",
-                                 buttons=[{"title": "Where am I?", "payload": "/where_am_i"}])
-        return []
-
-
 class ActionAnswerQuestion(Action):
     """Answer a general question; inside a form the form then asks its question again."""
 
@@ -142,6 +127,11 @@ class ActionHandleYesNo(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         yes = _intent(tracker) == "affirm"
+        from actions.submittals import answer_certification
+
+        certified = await answer_certification(dispatcher, tracker, yes)  # only right after its question
+        if certified is not None:
+            return certified
         pending = tracker.get_slot("pending_question")
         clear = [SlotSet("pending_question", None)]
         if pending in ("search_again", "none_of_these"):

@@ -18,8 +18,12 @@ DIGRESSION_CONFIDENCE = 0.6
 QUESTION_INTENTS = ("help", "ask_what_is_cers_id", "ask_what_is_cers", "ask_what_is_cupa", "ask_what_is_lead_user",
                     "ask_why_phone", "ask_password_in_chat", "chitchat", "bot_challenge", "out_of_scope",
                     "ask_thresholds", "ask_ehs", "ask_deadline", "ask_consequences", "ask_definition")
-# Parts of the filing not built yet: answered with what the filer can do, wherever they are asked.
-NOT_BUILT = ("submit_filing", "check_status")
+# Parts of the filing not built yet: answered with what the filer can do, wherever they are asked (none is an
+# intent of its own today: next year's filing is recognised inside a submit request, bot.submittals.chat).
+NOT_BUILT: tuple[str, ...] = ()
+# Submit and the filing's status (bot.submittals.chat): inside a step, "submit" ends the step and the submit
+# follows; the status is shown and the step's question asked again.
+SUBMITTALS = ("submit_filing", "check_status")
 # Requests answered apart from the step, wherever they are asked: the documents (bot.documents.chat).
 DOCUMENTS = ("upload_document",)
 
@@ -56,7 +60,7 @@ def digression(text: str, intent: Optional[str], confidence: float, offered: Ite
         return "pause_filing"
     if confidence < DIGRESSION_CONFIDENCE:
         return None
-    if intent in NOT_BUILT + DOCUMENTS and len(low.split()) >= 2:
+    if intent in NOT_BUILT + DOCUMENTS + SUBMITTALS and len(low.split()) >= 2:
         return intent
     if intent in QUESTION_INTENTS and _QUESTION_RE.search(low) and len(low.split()) >= 2 or low == "help":
         return intent

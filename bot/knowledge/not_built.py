@@ -1,19 +1,20 @@
 """What the assistant says when asked for a part of the filing it does not do yet: an honest "not yet" and
 what the filer can do now — never another feature's widget. Channel-free (the chat, the staff console and
-Slack say the same). Documents are no longer here: `bot.documents.chat` answers "upload my site map"."""
+Slack say the same). Documents are no longer here (`bot.documents.chat` answers "upload my site map"), nor submit
+and status (`bot.submittals.chat` answers "submit my filing" and "what's the status of my filing?").
+
+Keys are what is asked, not always an intent: next year's filing (the annual certification) is recognised by
+`bot.submittals.chat.asks_next_year` inside a submit request."""
 from __future__ import annotations
 
 from typing import Optional
 
 _REPLIES = {
-    "submit_filing": (
-        "Submitting to your CUPA isn't in this assistant yet. When Facility Information and the inventory are "
-        "complete here and the documents are uploaded, download the inventory spreadsheet, then sign in to CERS "
-        "to submit. I can show you what is still missing (say \"where am I?\")."),
-    "check_status": (
-        "I can't see the review status of a submitted filing yet: CERS shows it on the facility's submittal "
-        "page, and your CUPA emails the Lead Users when an element is Not Accepted. Here I can show how far "
-        "your filing is in this assistant (say \"where am I?\")."),
+    "next_year_filing": (
+        "Starting next year's filing (or the annual certification that nothing changed) from the accepted one isn't "
+        "in this assistant yet. Until then, make the changes here (each starts a new Draft copied from the last "
+        "filing) and say \"submit my filing\", or certify in CERS itself. Say \"what's the status of my filing?\" "
+        "to see where it stands."),
 }
 
 

@@ -161,8 +161,10 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
         if pending is not None:
             turn.say(f"{pending.name} is still open: let's finish it.")
         return
-    if intent in NOT_BUILT_INTENTS:
-        turn.say(not_built_reply(intent) or "")
+    if intent in NOT_BUILT_INTENTS or intent in ("submit_filing", "check_status"):
+        from bot.submittals.chat import IN_A_STEP
+
+        turn.say(not_built_reply(intent) or IN_A_STEP)
         if pending is not None:
             turn.say(f"{pending.name} is still open: let's finish it.")
         return
