@@ -709,3 +709,18 @@ class ReviewDecision(Base):
     note = Column(Text, nullable=True)
     reviewer_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
     decided_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ReminderSent(Base):
+    """A deadline reminder the deadlines command sent (bot/deadlines.py): one per facility, kind (resubmittal |
+    annual), due date and stage, so running the command again never sends it twice."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("facility_id", "kind", "due_on", "stage", name="uq_reminders_sent_once"),)
+    id = Column(Integer, primary_key=True)
+    facility_id = Column(Integer, ForeignKey("facilities.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = Column(String(32), nullable=False)
+    due_on = Column(Date, nullable=False)
+    stage = Column(String(16), nullable=False)
+    recipients = Column(Integer, nullable=False)
+    sent_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
