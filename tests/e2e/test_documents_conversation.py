@@ -1,7 +1,7 @@
 """Documents through Rasa's REST channel and the real action server: "upload my site map" gets the checklist and
 then the upload widget for the user's facility; after the web server stored the PDF, the page's "I uploaded my
 site map" gets what is on file and the next document; the training plan's "provided elsewhere in CERS" button
-writes it; "submit" is still an honest "not yet"."""
+writes it; "submit" now runs the pre-submit check (the Facility Information still to do blocks it)."""
 from __future__ import annotations
 
 import pytest
@@ -48,4 +48,7 @@ def test_documents_by_chat(stack: Stack) -> None:
         assert rows["employee_training_plan"].provided_elsewhere and rows["site_map"].pages == 1
 
     replies = conv.say("submit my filing to the county")
-    assert "yet" in conv.text(replies) and not conv.custom(replies), conv.transcript()
+    text = conv.text(replies)
+    assert "can't be submitted yet" in text and "Business Activities" in text, conv.transcript()
+    assert "Do you certify" not in text and not conv.custom(replies), conv.transcript()
+    assert "/continue_filing" in [b["payload"] for b in conv.buttons(replies)], conv.transcript()
