@@ -198,6 +198,9 @@ class Submittal(Base):
     submitted_by_user_id = Column(Integer, ForeignKey("users.id"), nullable=True)
     certified_at = Column(DateTime(timezone=True), nullable=True)  # the submitter certified it, at submit
     parent_submittal_id = Column(Integer, ForeignKey("submittals.id", ondelete="SET NULL"), nullable=True)
+    # Next year's filing (migration 0011): the elements the filer confirmed or changed on a Draft started from the
+    # last Accepted filing, {element: {"by": user_id, "at": ISO time}} (bot.submittals.annual).
+    confirmed_elements = Column(JSON, nullable=True)
 
     facility = relationship("Facility")
     items = relationship(

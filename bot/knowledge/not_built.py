@@ -1,21 +1,17 @@
 """What the assistant says when asked for a part of the filing it does not do yet: an honest "not yet" and
 what the filer can do now — never another feature's widget. Channel-free (the chat, the staff console and
-Slack say the same). Documents are no longer here (`bot.documents.chat` answers "upload my site map"), nor submit
-and status (`bot.submittals.chat` answers "submit my filing" and "what's the status of my filing?").
+Slack say the same).
 
-Keys are what is asked, not always an intent: next year's filing (the annual certification) is recognised by
-`bot.submittals.chat.asks_next_year` inside a submit request."""
+Nothing is left here today: documents are answered by `bot.documents.chat` ("upload my site map"), submit and
+status by `bot.submittals.chat` ("submit my filing", "what's the status of my filing?"), and next year's filing
+(the annual certification: "file this year's plan", "nothing changed this year") by `bot.submittals.annual_chat`,
+reached from a submit request that `bot.submittals.chat.asks_next_year`. The hook stays for the next feature that
+is asked for before it exists."""
 from __future__ import annotations
 
 from typing import Optional
 
-_REPLIES = {
-    "next_year_filing": (
-        "Starting next year's filing (or the annual certification that nothing changed) from the accepted one isn't "
-        "in this assistant yet. Until then, make the changes here (each starts a new Draft copied from the last "
-        "filing) and say \"submit my filing\", or certify in CERS itself. Say \"what's the status of my filing?\" "
-        "to see where it stands."),
-}
+_REPLIES: dict[str, str] = {}
 
 
 def not_built_reply(intent: str) -> Optional[str]:

@@ -23,9 +23,8 @@ from bot.config import get_settings
 from bot.dialogue import Button, Turn
 from bot.errors import ValidationError
 from bot.facility_info.questions import CERTIFICATION_KEYS
-from bot.knowledge.not_built import not_built_reply
 from bot.services import facilities
-from bot.submittals import service
+from bot.submittals import annual, service
 from bot.submittals.drafts import current_filing
 from bot.submittals.precheck import Finding, advice, blocking, precheck
 
@@ -45,6 +44,7 @@ AFTER_THIS = ("Submitting and the filing's status come once you are working on y
 IN_A_STEP = ("To submit, finish this step first (say \"that's all\"), then say \"submit my filing\"; \"what's the "
              "status of my filing?\" tells where it stands.")
 _NEXT_YEAR_RE = re.compile(r"\b(?:annual(?:ly)? certif\w*|recertif\w*|re-certif\w*|next year|"
+                           r"(?:annual|yearly) (?:filing|plan|update|submi\w*|hmbp|business plan)|"
                            r"this year'?s (?:plan|filing)|same as last year|nothing (?:has )?changed|no changes)\b")
 _FIX_RE = re.compile(r"\b(?:fix|fixed|correct|corrections?|wrong|missing|reject(?:ed)?|not accepted|comments?|"
                      r"what did (?:the|they)|why)\b")
@@ -105,6 +105,10 @@ def fix_button(step: str, element: str = "") -> Optional[Button]:
 def _finding_button(f: Finding) -> Optional[Button]:
     if f.check == "inventory_empty":
         return Button("Start the chemical inventory", "/start_inventory")
+    if f.check == "annual_confirmations":
+        from bot.submittals.annual_chat import continue_button
+
+        return continue_button()
     return fix_button(f.step, f.element)
 
 
@@ -161,15 +165,17 @@ def certification_question(certification: dict[str, str]) -> str:
 
 def start(db: Session, actor: Actor, facility_id: int, text: str = "") -> Turn:
     """"submit my filing": the blocking findings with where to fix each (advice apart); else the summary and the
-    certification question (`turn.state["awaiting"] == AWAITING`); with no Draft, what was submitted and when (and
-    "not yet" for next year's filing / the annual certification)."""
+    certification question (`turn.state["awaiting"] == AWAITING`); with no Draft, what was submitted and when.
+    Next year's filing ("file this year's plan", "nothing changed, recertify") goes to `annual_chat.walk` when
+    there is no Draft or the Draft is this year's copy of the accepted filing."""
     facility = facilities.get_facility(db, facility_id)
     facilities.require_role(db, actor.subject_user_id, facility_id)
     turn = Turn()
     filing = current_filing(db, facility_id)
-    if filing is not None and filing.status != "Draft" and asks_next_year(text):
-        return turn.say(not_built_reply("next_year_filing") or "",
-                        [Button("What's the status?", payload(STATUS_INTENT))])
+    if filing is not None and asks_next_year(text) and (filing.status != "Draft" or annual.is_annual(db, filing)):
+        from bot.submittals import annual_chat
+
+        return annual_chat.walk(db, actor, facility_id, text)
     if filing is not None and filing.status != "Draft":
         result = service.submit(db, actor, facility_id, certified=False)  # no Draft: reports, writes nothing
         return turn.say(result.message, [Button("What's the status?", payload(STATUS_INTENT))])
@@ -319,6 +325,10 @@ def reply(db: Session, actor: Actor, facility_id: int, intent: str, text: str = 
     again."""
     if intent == STATUS_INTENT:
         return status_turn(db, actor, facility_id, text, fix=detail == "fix")
+    from bot.submittals import annual_chat
+
+    if answer and (answer == annual_chat.WALK or answer.startswith(annual_chat.KEEP_PREFIX)):
+        return annual_chat.reply(db, actor, facility_id, answer, text)
     if answer in ("yes", "no") and confirming:
         return confirm(db, actor, facility_id, answer == "yes")
     return start(db, actor, facility_id, text)

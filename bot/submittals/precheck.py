@@ -23,11 +23,12 @@ from bot.facility_info.questions import BUSINESS_QUESTION_BY_KEY, CERTIFICATION_
     OWNER_OPERATOR_FIELD_BY_KEY, BusinessQuestion
 from bot.inventory import service as inventory
 from bot.inventory.answers import HAZARD_FIELDS
-from bot.models import InventoryItem
+from bot.models import InventoryItem, Submittal
 from bot.services import facilities
+from bot.submittals import annual
 
 SEVERITIES = ("blocking", "advice")
-STEPS = ("facility_info", "inventory", "documents", "access")
+STEPS = ("facility_info", "inventory", "documents", "access", "annual")
 MIN_LEAD_USERS = 2
 # Checklist element -> the documents service's element.
 DOCUMENT_OF = {"site_map": "site_map", "emergency_response_plan": "emergency_response_plan",
@@ -47,7 +48,7 @@ class Finding:
     element: str  # a checklist element key, or "lead_users"
     message: str  # plain words: what is wrong and what to do
     url: str  # the page where it is fixed
-    step: str  # the chat step where it is fixed: facility_info | inventory | documents | access
+    step: str  # the chat step where it is fixed: facility_info | inventory | documents | access | annual
     field: Optional[str] = None  # the field (Owner/Operator key, inventory column) when there is one
     item_id: Optional[int] = None  # the inventory line, for inventory findings
 
@@ -59,12 +60,13 @@ class Finding:
     def where(self) -> str:
         """Where to fix it, in words for a button or a link."""
         return {"facility_info": "Facility Information (in the chat)", "inventory": "the inventory",
-                "documents": "the documents page", "access": "the facility's users (in the chat)"}[self.step]
+                "documents": "the documents page", "access": "the facility's users (in the chat)",
+                "annual": "this year's review (in the chat: \"file this year's plan\")"}[self.step]
 
 
 def _urls(cers_id: str) -> dict[str, str]:
     return {"facility_info": "/", "inventory": f"/inventory/upload?facility={cers_id}",
-            "documents": f"/documents?facility={cers_id}", "access": "/"}
+            "documents": f"/documents?facility={cers_id}", "access": "/", "annual": "/"}
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
@@ -105,6 +107,7 @@ def precheck(db: Session, actor: Actor, facility_id: int) -> list[Finding]:
             add("program_element", "advice", key, "facility_info",
                 f"Your answers also require the {ELEMENTS[key].name} ({'; '.join(required[key].reasons)}). "
                 "This assistant does not fill it in yet: complete it in CERS or ask your CUPA.")
+    _annual(add, db, facility_id)
     leads = len(facilities.active_lead_users(db, facility_id))
     if leads < MIN_LEAD_USERS:
         add("lead_users", "advice", "lead_users", "access",
@@ -112,6 +115,20 @@ def precheck(db: Session, actor: Actor, facility_id: int) -> list[Finding]:
             "someone can still reach the filing, decide access requests and get the CUPA's emails when one of "
             "you leaves: ask a colleague to request access, then make them a Lead User.")
     return sorted(found, key=lambda f: 0 if f.blocking else 1)
+
+
+# ---- next year's filing -------------------------------------------------------------------------------------------
+def _annual(add: Any, db: Session, facility_id: int) -> None:
+    """A Draft copied from an Accepted filing is certified only once the filer confirmed each element this year."""
+    draft = db.execute(select(Submittal).where(Submittal.facility_id == facility_id, Submittal.status == "Draft")
+                       ).scalar_one_or_none()
+    if not annual.is_annual(db, draft):
+        return
+    left = annual.unconfirmed(draft)
+    if left:
+        add("annual_confirmations", "blocking", left[0], "annual",
+            "This year's filing is a copy of the accepted one: confirm or change each part before it is certified "
+            f"again (even when nothing changed). Not confirmed yet: {', '.join(annual.LABELS[k] for k in left)}.")
 
 
 # ---- Facility Information -----------------------------------------------------------------------------------------

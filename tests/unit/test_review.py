@@ -23,6 +23,7 @@ from bot.models import AccessRequest, Cupa, Facility, FacilityRole, InventoryIte
 from bot.review import service as review
 from bot.review.cupas import assign_cupas, ensure_cupas, find_cupa
 from bot.services import access, facilities
+from bot.submittals import annual
 from bot.submittals import service as submittals
 from bot.timeutil import utcnow
 from tests.mailcatcher import SmtpServer
@@ -294,6 +295,8 @@ def test_the_diff_is_against_the_last_accepted_filing(db: Session, world: World)
     documents.upload(db, world.actor, world.fid, "site_map", "map-2026.pdf",
                      text_pdf(SITE_MAP_LINES + ["Evacuation staging area: north parking lot"]))
     fi.set_owner_operator_field(db, world.actor, world.fid, "phone", "559-555-0199")
+    for element in annual.ELEMENT_KEYS:  # a Draft copied from an Accepted filing: each part confirmed this year
+        annual.confirm_element(db, world.actor, world.fid, element)
     db.commit()
     second = submittals.submit(db, world.actor, world.fid, certified=True).submittal_id
     db.commit()

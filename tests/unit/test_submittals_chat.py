@@ -224,12 +224,13 @@ def test_the_day_is_written_in_words() -> None:
     assert chat._day(date(2026, 12, 31)) == "December 31, 2026"
 
 
-def test_next_years_filing_is_still_not_yet(db: Session, world: World) -> None:
+def test_next_years_filing_waits_for_the_accepted_filing(db: Session, world: World) -> None:
     fill(db, world)
     service.submit(db, world.actor, world.fid, certified=True)
     db.commit()
     turn = chat.start(db, world.actor, world.fid, "nothing changed since last year, do the annual certification")
-    assert "yet" in turn.text and turn.text == not_built_reply("next_year_filing")
+    assert "starts from an accepted filing" in turn.text and "inspector's decision" in turn.text
+    assert not_built_reply("next_year_filing") is None  # tests/unit/test_annual.py: the walk itself
     assert chat.asks_next_year("same as last year, recertify") and not chat.asks_next_year("submit my filing")
 
 
