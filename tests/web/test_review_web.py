@@ -178,6 +178,7 @@ def test_the_filing_page_shows_what_changed_since_the_last_accepted_filing(
         client: TestClient, db: Session, world: SimpleNamespace) -> None:
     from bot.inventory import service as inventory
     from bot.review import service as review
+    from bot.submittals import annual
     from tests.unit.test_submit import ACETONE
 
     inspecting = Actor(user_id=world.inspector_id, role="inspector", channel="web")
@@ -186,6 +187,8 @@ def test_the_filing_page_shows_what_changed_since_the_last_accepted_filing(
     actor = Actor(user_id=world.lead_id, channel="web")
     inventory.add_item(db, actor, world.fid, dict(ACETONE, common_name="Toluene", location="Back shop"))
     inventory.mark_complete(db, actor, world.fid)
+    for element in annual.ELEMENT_KEYS:  # a Draft copied from an Accepted filing: each part confirmed this year
+        annual.confirm_element(db, actor, world.fid, element)
     db.commit()
     second = submittals.submit(db, actor, world.fid, certified=True).submittal_id
     db.commit()
