@@ -167,12 +167,13 @@ def start(db: Session, actor: Actor, facility_id: int, text: str = "") -> Turn:
     """"submit my filing": the blocking findings with where to fix each (advice apart); else the summary and the
     certification question (`turn.state["awaiting"] == AWAITING`); with no Draft, what was submitted and when.
     Next year's filing ("file this year's plan", "nothing changed, recertify") goes to `annual_chat.walk` when
-    there is no Draft or the Draft is this year's copy of the accepted filing."""
+    there is no Draft (nothing filed yet included: it says the first filing comes first) or the Draft is this
+    year's copy of the accepted filing."""
     facility = facilities.get_facility(db, facility_id)
     facilities.require_role(db, actor.subject_user_id, facility_id)
     turn = Turn()
     filing = current_filing(db, facility_id)
-    if filing is not None and asks_next_year(text) and (filing.status != "Draft" or annual.is_annual(db, filing)):
+    if asks_next_year(text) and (filing is None or filing.status != "Draft" or annual.is_annual(db, filing)):
         from bot.submittals import annual_chat
 
         return annual_chat.walk(db, actor, facility_id, text)

@@ -260,3 +260,9 @@ def test_the_chat_says_what_to_do_when_there_is_nothing_accepted(db: Session, wo
     db.commit()
     turn = chat.start(db, world.actor, world.fid, "nothing changed since last year, do the annual certification")
     assert "inspector's decision" in turn.text and _payloads(turn) == [chat.payload(chat.STATUS_INTENT)]
+
+
+def test_asked_before_anything_was_filed_the_first_filing_comes_first(db: Session, world: World) -> None:
+    turn = chat.start(db, world.actor, world.fid, "I'm here to do the annual filing")
+    assert "no filing yet" in turn.text and _payloads(turn) == ["/continue_filing"]
+    assert db.execute(select(Submittal)).first() is None
