@@ -205,6 +205,14 @@ def _resume_point(db: Any, actor: Any, user_id: int) -> Optional[tuple[str, str,
     return facility.cers_id, label, (nxt.name if nxt else None), len(options) > 1
 
 
+def _asks_next_year(tracker: Tracker) -> bool:
+    from bot.submittals.chat import asks_next_year
+
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name")
+    return intent == "start_filing" and asks_next_year(str(message.get("text") or ""))
+
+
 class ActionGreet(Action):
     """Greeting and help: what the assistant can do now, with buttons for the next step."""
 
@@ -217,6 +225,12 @@ class ActionGreet(Action):
             dispatcher.utter_message(response="utter_login_again")
             offer_login(dispatcher, with_text=False)
             return []
+        if ident.is_verified and _asks_next_year(tracker):
+            # "file this year's plan" (the annual reminder's words) is understood as start_filing: this year's
+            # filing from the accepted one, decided in bot.submittals (annual_chat) like "submit my filing".
+            from actions.submittals import ActionSubmitFiling
+
+            return await ActionSubmitFiling().run(dispatcher, tracker, domain)
         if ident.is_verified:
             dispatcher.utter_message(
                 text=("Hi! I can continue your filing, find your facility in CERS, ask its Lead User for access, add a new facility, "
