@@ -115,8 +115,22 @@ class ActionNluFallback(Action):
             dispatcher.utter_message(response="utter_login_again")
             offer_login(dispatcher, with_text=False)
             return []
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if _best_guess(tracker) == "check_status" and current_identity(tracker).is_verified:
+            from bot.submittals.chat import asks_what_to_fix
+
+            if asks_what_to_fix(text):  # "what do I need to fix?" just under the threshold: the status says it
+                from actions.submittals import ActionFilingStatus
+
+                return await ActionFilingStatus().run(dispatcher, tracker, domain)
         _menu(dispatcher, tracker, "Sorry, I didn't get that.")
         return []
+
+
+def _best_guess(tracker: Tracker) -> Optional[str]:
+    """The intent the classifier ranked first when it was not sure enough (the fallback aside), or None."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    return next((str(r.get("name")) for r in ranking if r.get("name") not in (None, "nlu_fallback")), None)
 
 
 class ActionHandleYesNo(Action):

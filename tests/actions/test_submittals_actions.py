@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.filing import ActionFacilityInfoDone, ValidateInventoryForm
-from actions.general import ActionHandleYesNo
+from actions.general import ActionHandleYesNo, ActionNluFallback
 from actions.submittals import SUBMIT_PENDING, ActionFilingStatus, ActionSubmitFiling
 from bot.models import OwnerOperator, Submittal
 from bot.services.conversation_auth import issue_token
@@ -163,6 +163,38 @@ async def test_status_and_what_to_fix(db: Any, domain: dict, world: World) -> No
                                                             entities=[{"entity": chat.DETAIL_ENTITY,
                                                                        "value": "fix"}]), domain)
     assert "To fix before it can be submitted" in _text(dispatcher) and "signer's name" in _text(dispatcher)
+
+
+async def test_what_to_fix_just_under_the_fallback_threshold_gets_the_status(db: Any, domain: dict,
+                                                                                 world: World) -> None:
+    """"what do I need to fix?" classified check_status at 0.34 (the fallback threshold is 0.4): the fallback answers
+    it with what to fix; a message whose best guess is another intent, or that does not ask what to fix, still
+    gets "Sorry, I didn't get that"."""
+    fill(db, world)
+    row = db.execute(select(OwnerOperator)).scalar_one()
+    row.identification_signer_name = None
+    db.commit()
+    token = issue_token(world.lead.id, "conv-1")
+
+    def unsure(text: str, best: str) -> Tracker:
+        t = conversation(text, "nlu_fallback", token, pending=None)
+        t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.4},
+                                              {"name": best, "confidence": 0.34},
+                                              {"name": "where_am_i", "confidence": 0.27}]
+        return t
+
+    dispatcher = CollectingDispatcher()
+    await ActionNluFallback().run(dispatcher, unsure("what do I need to fix?", "check_status"), domain)
+    assert "To fix before it can be submitted" in _text(dispatcher) and "signer's name" in _text(dispatcher)
+    for text, best in (("what do I need to fix?", "ask_what_is_cers_id"), ("how are things", "check_status")):
+        dispatcher = CollectingDispatcher()
+        await ActionNluFallback().run(dispatcher, unsure(text, best), domain)
+        assert _text(dispatcher).startswith("Sorry, I didn't get that."), (text, best)
+    dispatcher = CollectingDispatcher()  # without a valid token: log in again, nothing read
+    t = unsure("what do I need to fix?", "check_status")
+    t.latest_message["metadata"] = {"auth_token": issue_token(world.lead.id, "another-conversation")}
+    await ActionNluFallback().run(dispatcher, t, domain)
+    assert dispatcher.messages[0].get("response") == "utter_login_again"
 
 
 async def test_without_a_valid_token_nothing_is_read_or_written(db: Any, domain: dict, world: World) -> None:

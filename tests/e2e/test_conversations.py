@@ -18,7 +18,7 @@ from bot.services import accounts, facilities
 from bot.services.conversation_auth import issue_token
 from tests.e2e.chat import Conversation
 from tests.mailcatcher import SmtpServer
-from tests.e2e.flows import PASSWORD, click, sign_up_in_chat
+from tests.e2e.flows import PASSWORD, add_facility_in_chat, click, sign_up_in_chat
 from tests.e2e.servers import Stack
 
 pytestmark = pytest.mark.e2e
@@ -101,16 +101,7 @@ def test_a_sign_up_find_by_cers_id_request_access_lead_grants(stack: Stack, mail
 def test_b_search_finds_nothing_then_add_facility(stack: Stack, mailbox: SmtpServer) -> None:
     filer = sign_up_in_chat(stack, mailbox, "Dev Patel")
     conv = filer.conversation
-    conv.say("find my facility")
-    replies = conv.say("we're at 98765 Harbor Blvd")
-    assert "add a new facility" in " ".join(b["title"].lower() for b in Conversation.buttons(replies)), conv.transcript()
-    click(conv, replies, "add a new facility")
-    conv.say("Patel Pool Supply")
-    conv.say("98765 Harbor Blvd")
-    conv.say("Oxnard")
-    replies = conv.say("93035")
-    if any("add it" in b["title"].lower() or b["payload"] == "/confirm_add_facility" for b in Conversation.buttons(replies)):
-        replies = click(conv, replies, "add")
+    replies = add_facility_in_chat(conv, "Patel Pool Supply", "98765 Harbor Blvd", "Oxnard", "93035")
     text = Conversation.text(replies)
     with session_scope() as db:
         user = accounts.get_user_by_email(db, filer.email)

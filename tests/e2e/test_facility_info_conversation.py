@@ -13,6 +13,7 @@ import pytest
 from bot.actor import Actor
 from bot.db import session_scope
 from bot.facility_info import dialogue, service
+from bot.models import Facility, User
 from bot.services.conversation_auth import issue_token
 from tests.e2e.chat import Conversation
 from tests.e2e.flows import click
@@ -86,11 +87,17 @@ ANSWERS = {**BA_ANSWERS, **OO_ANSWERS}
 
 
 class Filer:
-    def __init__(self, stack: Stack, name: str, facility_name: str) -> None:
+    """A Lead User filling Facility Information: a new one (an account and a facility made for the test), or
+    `user` and `facility` already made (detached rows) in the conversation `conv`."""
+
+    def __init__(self, stack: Stack, name: str, facility_name: str, *, user: Optional[User] = None,
+                 facility: Optional[Facility] = None, conv: Optional[Conversation] = None) -> None:
         self.stack = stack
-        self.user, self.facility = active_user_with_facility(name, facility_name, "4410 N Blackstone Ave", "Fresno", "93726")
+        if user is None or facility is None:
+            user, facility = active_user_with_facility(name, facility_name, "4410 N Blackstone Ave", "Fresno", "93726")
+        self.user, self.facility = user, facility
         self.actor = Actor(user_id=self.user.id, channel="chat")
-        self.conv = self.new_conversation()
+        self.conv = conv or self.new_conversation()
 
     def new_conversation(self) -> Conversation:
         conv = Conversation(self.stack.rasa_url)
