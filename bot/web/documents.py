@@ -24,7 +24,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from bot import errors
 from bot.actor import Actor
@@ -37,8 +37,8 @@ from bot.validation import normalize_cers_id
 from bot.web.api import error_status
 from bot.web.blocking import in_db
 from bot.web.inventory import UploadForm, UploadRefused, _Collector
-from bot.web.pages import csrf_failed, form_data, message_page, render
-from bot.web.sessions import CSRF_FIELD, csrf_ok, read_session, same_origin
+from bot.web.pages import csrf_failed, logged_in_form, logged_in_page, message_page, render
+from bot.web.sessions import CSRF_FIELD, WebSession, csrf_ok, read_session, same_origin
 
 MAX_UPLOADS_AT_ONCE = 3
 FORM_OVERHEAD = 64 * 1024  # the small fields and the multipart framing around the file
@@ -279,22 +279,18 @@ async def site_map_checklist_page(request: Request) -> Response:
                   checklist_after=SITE_MAP_CHECKLIST.rsplit("\n", 1)[-1])
 
 
-async def documents_page(request: Request) -> Response:
+@logged_in_page
+async def documents_page(request: Request, session: WebSession) -> Response:
     """GET /documents?facility=CERSID."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     context, problem = await _page_or_problem(request, session.user_id, request.query_params.get("facility", ""))
     if problem is not None:
         return problem
     return _page(request, context)
 
 
-async def upload_form_submit(request: Request) -> Response:
+@logged_in_page
+async def upload_form_submit(request: Request, session: WebSession) -> Response:
     """POST /documents/upload?facility=CERSID: the page's upload form; the page again, with the result."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     if not same_origin(request):
         return csrf_failed(request)
     outcome = await perform_upload(request, session.user_id, check_csrf_field=True)
@@ -304,14 +300,9 @@ async def upload_form_submit(request: Request) -> Response:
     return _page(request, context, outcome)
 
 
-async def provided_elsewhere_submit(request: Request) -> Response:
+@logged_in_form
+async def provided_elsewhere_submit(request: Request, session: WebSession, data: dict[str, str]) -> Response:
     """POST /documents/provided-elsewhere?facility=CERSID (form: csrf_token, element)."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    data = await form_data(request)
-    if data is None:
-        return csrf_failed(request)
     user_id = session.user_id
     raw = request.query_params.get("facility", "")
     element = data.get("element", "employee_training_plan")
@@ -335,12 +326,10 @@ def _file(db: Session, user_id: int, document_id: int) -> tuple[str, bytes, str]
     return name, storage.read(doc.stored_path), doc.sha256
 
 
-async def document_file(request: Request) -> Response:
+@logged_in_page
+async def document_file(request: Request, session: WebSession) -> Response:
     """GET /documents/file?id=N: the PDF as a download (a role on its facility, or an inspector of its CUPA);
     `&inline=1`: shown in a frame of this site's own pages (the review console), never framed by another site."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     raw = request.query_params.get("id", "")
     if not raw.isdigit() or len(raw) > 12:
         return message_page(request, "Which document?", "That link is not complete. Open the documents page again.",

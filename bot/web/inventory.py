@@ -27,7 +27,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from bot import errors
 from bot.actor import Actor
@@ -39,8 +39,8 @@ from bot.services import facilities
 from bot.validation import normalize_cers_id
 from bot.web.api import error_status
 from bot.web.blocking import in_db
-from bot.web.pages import csrf_failed, message_page, render
-from bot.web.sessions import CSRF_FIELD, csrf_ok, read_session, same_origin
+from bot.web.pages import csrf_failed, logged_in_page, message_page, render
+from bot.web.sessions import CSRF_FIELD, WebSession, csrf_ok, read_session, same_origin
 
 MAX_FILE_BYTES = safety.MAX_FILE_BYTES
 MAX_BODY_BYTES = MAX_FILE_BYTES + 64 * 1024  # the file plus the form's few small fields and multipart framing
@@ -490,22 +490,18 @@ def _page(request: Request, context: dict[str, Any], result: Optional[Outcome] =
                   **context)
 
 
-async def upload_page(request: Request) -> Response:
+@logged_in_page
+async def upload_page(request: Request, session: WebSession) -> Response:
     """GET /inventory/upload?facility=CERSID: the plain upload page (log in first; a role on the facility)."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     context, problem = await _page_or_problem(request, session.user_id, request.query_params.get("facility", ""))
     if problem is not None:
         return problem
     return _page(request, context)
 
 
-async def upload_form_submit(request: Request) -> Response:
+@logged_in_page
+async def upload_form_submit(request: Request, session: WebSession) -> Response:
     """POST /inventory/upload: the page's form when JavaScript is off; the page again, with the result."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     if not same_origin(request):
         return csrf_failed(request)
     outcome = await perform_upload(request, session.user_id, check_csrf_field=True)

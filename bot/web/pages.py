@@ -5,10 +5,11 @@ A page opened from an emailed link never changes anything by being opened (mail 
 shows what the link is for and a form; the POST acts."""
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Awaitable, Callable, Optional
 
 from markupsafe import Markup, escape
 from starlette.requests import Request
@@ -31,6 +32,7 @@ from bot.web.api import (
 from bot.web.blocking import SavedButMailFailed, in_db
 from bot.web.sessions import (
     CSRF_FIELD,
+    WebSession,
     conversation_marker,
     csrf_cookie_value,
     csrf_ok,
@@ -111,6 +113,36 @@ async def form_data(request: Request) -> Optional[dict[str, str]]:
 
 def csrf_failed(request: Request) -> Response:
     return message_page(request, "Please try again", CSRF_FAILED, status=403)
+
+
+def logged_in_page(handler: Callable[[Request, WebSession], Awaitable[Response]]
+                   ) -> Callable[[Request], Awaitable[Response]]:
+    """A page for logged-in users: without a session, to /login; the handler gets the session."""
+    @functools.wraps(handler)
+    async def page(request: Request) -> Response:
+        session = read_session(request)
+        if session is None:
+            return RedirectResponse("/login", status_code=303)
+        return await handler(request, session)
+
+    return page
+
+
+def logged_in_form(handler: Callable[[Request, WebSession, dict[str, str]], Awaitable[Response]]
+                   ) -> Callable[[Request], Awaitable[Response]]:
+    """A form post for logged-in users: without a session, to /login; failed origin or CSRF checks, the "please try
+    again" page; the handler gets the session and the form's fields."""
+    @functools.wraps(handler)
+    async def post(request: Request) -> Response:
+        session = read_session(request)
+        if session is None:
+            return RedirectResponse("/login", status_code=303)
+        data = await form_data(request)
+        if data is None:
+            return csrf_failed(request)
+        return await handler(request, session, data)
+
+    return post
 
 
 # ---- chat ----------------------------------------------------------------------------------------------
@@ -464,11 +496,9 @@ async def logout_submit(request: Request) -> Response:
 
 
 # ---- staff: emails not delivered -----------------------------------------------------------------------------
-async def staff_outbox_page(request: Request) -> Response:
+@logged_in_page
+async def staff_outbox_page(request: Request, session: WebSession) -> Response:
     """Emails the outbox gave up on (and those still being retried), for staff. Never shows a body."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     rows = await in_db(lambda db: _undelivered_for_staff(db, session.user_id))
     if rows is None:
         return message_page(request, "Staff only", "This page is for staff accounts.", status=403,

@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from bot import errors
@@ -27,8 +27,8 @@ from bot.review import service
 from bot.services import access
 from bot.web.api import error_status
 from bot.web.blocking import in_db
-from bot.web.pages import csrf_failed, form_data, message_page, render
-from bot.web.sessions import read_session
+from bot.web.pages import logged_in_form, logged_in_page, message_page, render
+from bot.web.sessions import WebSession
 
 BACK = [("/review", "Back to the review queue")]
 
@@ -48,11 +48,9 @@ def _id(request: Request) -> Optional[int]:
 
 
 # ---- the queue ------------------------------------------------------------------------------------------------------
-async def queue_page(request: Request) -> Response:
+@logged_in_page
+async def queue_page(request: Request, session: WebSession) -> Response:
     """GET /review."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     user_id = session.user_id
 
     def load(db: Session) -> dict[str, Any]:
@@ -80,22 +78,15 @@ async def _filing_page(request: Request, user_id: int, submittal_id: Optional[in
                   result=result)
 
 
-async def filing_page(request: Request) -> Response:
+@logged_in_page
+async def filing_page(request: Request, session: WebSession) -> Response:
     """GET /review/filing?id=N."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     return await _filing_page(request, session.user_id, _id(request))
 
 
-async def decide_submit(request: Request) -> Response:
+@logged_in_form
+async def decide_submit(request: Request, session: WebSession, data: dict[str, str]) -> Response:
     """POST /review/decide?id=N (form: csrf_token, element, decision=accepted|not_accepted, reasons, note)."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    data = await form_data(request)
-    if data is None:
-        return csrf_failed(request)
     reasons = [r for r in (await request.form()).getlist("reasons") if isinstance(r, str)]
     user_id, submittal_id = session.user_id, _id(request)
     if submittal_id is None:
@@ -136,22 +127,15 @@ async def _access_page(request: Request, user_id: int, result: Optional[dict[str
                   requests=rows, result=result)
 
 
-async def access_page(request: Request) -> Response:
+@logged_in_page
+async def access_page(request: Request, session: WebSession) -> Response:
     """GET /review/access."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     return await _access_page(request, session.user_id)
 
 
-async def access_submit(request: Request) -> Response:
+@logged_in_form
+async def access_submit(request: Request, session: WebSession, data: dict[str, str]) -> Response:
     """POST /review/access (form: csrf_token, request_id, decision=grant|deny)."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    data = await form_data(request)
-    if data is None:
-        return csrf_failed(request)
     user_id, raw = session.user_id, data.get("request_id", "")
     decision = data.get("decision", "")
     if not raw.isdigit() or len(raw) > 12 or decision not in ("grant", "deny"):

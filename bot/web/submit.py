@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from bot import errors
@@ -23,8 +23,8 @@ from bot.validation import normalize_cers_id
 from bot.web.api import error_status
 from bot.web.blocking import in_db
 from bot.web.inventory import _facility_for
-from bot.web.pages import csrf_failed, form_data, message_page, render
-from bot.web.sessions import read_session
+from bot.web.pages import logged_in_form, logged_in_page, message_page, render
+from bot.web.sessions import WebSession
 
 BACK = [("/", "Back to the chat")]
 
@@ -77,22 +77,15 @@ async def _page(request: Request, user_id: int, result: Optional[dict[str, Any]]
                   result=result, **context)
 
 
-async def submit_page(request: Request) -> Response:
+@logged_in_page
+async def submit_page(request: Request, session: WebSession) -> Response:
     """GET /submit?facility=CERSID."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
     return await _page(request, session.user_id)
 
 
-async def submit_form(request: Request) -> Response:
+@logged_in_form
+async def submit_form(request: Request, session: WebSession, data: dict[str, str]) -> Response:
     """POST /submit?facility=CERSID (form: csrf_token, certified=yes)."""
-    session = read_session(request)
-    if session is None:
-        return RedirectResponse("/login", status_code=303)
-    data = await form_data(request)
-    if data is None:
-        return csrf_failed(request)
     user_id, certified = session.user_id, data.get("certified") == "yes"
     try:
         cers_id = _cers_id(request)
