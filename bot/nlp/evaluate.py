@@ -169,10 +169,16 @@ def _to_prediction(parsed: dict[str, Any]) -> Prediction:
     )
 
 
+_AGENTS: dict[str, Any] = {}  # one loaded model per process: the held-out files and the intent sets share it
+
+
 async def _predict_all(model: Path, texts: list[str]) -> list[Prediction]:
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(model))
+    key = str(Path(model).resolve())
+    if key not in _AGENTS:
+        _AGENTS[key] = Agent.load(str(model))
+    agent = _AGENTS[key]
     return [_to_prediction(await agent.parse_message(text)) for text in texts]
 
 
@@ -367,8 +373,9 @@ def _default_apart(kind: str) -> list[Path]:
     return sorted(APART_DIR.glob(f"*/{kind}.jsonl")) if APART_DIR.is_dir() else []
 
 
-def _sets_main(args: argparse.Namespace) -> int:
-    """The JSONL sets: inventory and questions need no model; intents load it once."""
+def _sets(args: argparse.Namespace) -> tuple[int, dict[str, Any], list[str]]:
+    """The JSONL sets: inventory and questions need no model; intents load it once. Returns the exit code, the
+    figures ({"sets": [...]}) and the printed sections."""
     from bot.nlp import evaluate_sets as ev
 
     figures: dict[str, Any] = {"sets": []}
@@ -399,7 +406,7 @@ def _sets_main(args: argparse.Namespace) -> int:
     if args.intents:
         if not args.model.is_file():
             print(f"No model file at {args.model}. Train a model first (rasa train) or pass --model.", file=sys.stderr)
-            return 2
+            return 2, figures, sections
         _quiet_rasa()
         import warnings
 
@@ -420,12 +427,7 @@ def _sets_main(args: argparse.Namespace) -> int:
         with open(args.predictions, "w", encoding="utf-8") as out:
             for p in predictions:
                 out.write(json.dumps(p) + "\n")
-    print("\n\n".join(sections))
-    if args.json:
-        if isinstance(args.json, Path):
-            args.json.write_text(json.dumps(figures, indent=2))
-        print(json.dumps(figures))
-    return 0
+    return 0, figures, sections
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -452,27 +454,37 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not (args.inventory or args.intents or args.questions or args.data):
         args.inventory, args.intents = _default_apart("inventory"), _default_apart("intents")
         args.questions = _default_apart("questions")
+    # The JSONL sets and the held-out YAML files may be scored in one run: the model is loaded once for both.
+    figures: dict[str, Any] = {}
+    printed: dict[str, Any] = {}
+    sections: list[str] = []
     if args.inventory or args.intents or args.questions:
-        return _sets_main(args)
-    data = list(dict.fromkeys(args.data))  # a file given twice is scored once
-    if not args.model.is_file():
-        print(f"No model file at {args.model}. Train a model first (rasa train) or pass --model.", file=sys.stderr)
-        return 2
-    _quiet_rasa()
-    import warnings
+        rc, figures, sections = _sets(args)
+        if rc:
+            return rc
+        printed = dict(figures)
+    if args.data:
+        data = list(dict.fromkeys(args.data))  # a file given twice is scored once
+        if not args.model.is_file():
+            print(f"No model file at {args.model}. Train a model first (rasa train) or pass --model.", file=sys.stderr)
+            return 2
+        _quiet_rasa()
+        import warnings
 
-    warnings.filterwarnings("ignore")
-    reports = evaluate_files(args.model, data)
-    combined = combine(reports.values())
-    sections = [format_report(r, show_misses=not args.quiet, title=display_name(p)) for p, r in reports.items()]
-    if len(reports) > 1:
-        sections.append(format_report(combined, show_misses=False, title="all files combined"))
-    sections.append(format_overview(reports, combined))
+        warnings.filterwarnings("ignore")
+        reports = evaluate_files(args.model, data)
+        combined = combine(reports.values())
+        sections += [format_report(r, show_misses=not args.quiet, title=display_name(p)) for p, r in reports.items()]
+        if len(reports) > 1:
+            sections.append(format_report(combined, show_misses=False, title="all files combined"))
+        sections.append(format_overview(reports, combined))
+        figures = {**summary_many(reports, combined), **figures}
+        printed = {**summary(combined), **printed}
     print("\n\n".join(sections))
     if args.json:
         if isinstance(args.json, Path):
-            args.json.write_text(json.dumps(summary_many(reports, combined), indent=2))
-        print(json.dumps(summary(combined)))
+            args.json.write_text(json.dumps(figures, indent=2))
+        print(json.dumps(printed))
     return 0
 
 

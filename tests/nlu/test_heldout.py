@@ -2,19 +2,16 @@
 
 Two sets: tests/nlu/heldout.yml (the whole conversation) and tests/nlu/heldout_filing.yml (the Facility
 Information and Inventory conversation: form answers, corrections, progress, inventory sentences).
-Runs `python -m bot.nlp.evaluate` once on both files in a subprocess (keeps TensorFlow out of the test process)
-on CERS_MODEL or models/cers.tar.gz. The model tests are skipped when the model is missing, unless
-CERS_REQUIRE_MODEL=1 (then they fail). The file checks (parse, size, intents, no overlap with the training data)
+Scored by the one model run that tests/nlu/conftest.py shares with the intent sets (a subprocess: TensorFlow
+stays out of the test process) on CERS_MODEL or models/cers.tar.gz. The model tests are skipped when the model is
+missing, unless CERS_REQUIRE_MODEL=1 (then they fail). The file checks (parse, size, intents, no overlap with the training data)
 need no model and always run.
 Floors sit a little below the measured figures (see the comments), so a real regression fails.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 HELDOUT_FILING = ROOT / "tests" / "nlu" / "heldout_filing.yml"
 HELDOUT_FILES = (HELDOUT, HELDOUT_FILING)
-MODEL = Path(os.environ.get("CERS_MODEL") or ROOT / "models" / "cers.tar.gz")
 ENTITY_TYPES = {"cers_id", "email", "phone", "zip", "street_number", "city"}  # annotated by people
 ANNOTATION = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")  # [text](entity), the held-out sets' only form
 MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")  # also [text]{"entity": ...} (training data)
@@ -67,22 +63,14 @@ def plain(message: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    if not MODEL.is_file():
-        if os.environ.get("CERS_REQUIRE_MODEL") == "1":
-            pytest.fail(f"no trained model at {MODEL} (CERS_REQUIRE_MODEL=1)")
-        pytest.skip(f"no trained model at {MODEL}")
-    out = tmp_path_factory.mktemp("nlu") / "scores.json"
-    data_args = [arg for path in HELDOUT_FILES for arg in ("--data", str(path))]
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.nlp.evaluate", "--model", str(MODEL), *data_args, "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    combined = json.loads(out.read_text())
-    files = {Path(section["path"]).resolve(): section for section in combined["files"].values()}
-    return {"combined": combined, "summary": files[HELDOUT.resolve()], "filing": files[HELDOUT_FILING.resolve()],
-            "report": proc.stdout}
+def scores(model_figures: dict) -> dict:
+    """This file's part of the shared model run (tests/nlu/conftest.py); the report lists the held-out misses."""
+    files = {Path(section["path"]).resolve(): section for section in model_figures["files"].values()}
+    summary, filing = files[HELDOUT.resolve()], files[HELDOUT_FILING.resolve()]
+    misses = [f"{m['text']!r}: {m['gold']} -> {m['predicted']}"
+              for section in (summary, filing) for m in section.get("misclassified", [])]
+    return {"combined": model_figures, "summary": summary, "filing": filing,
+            "report": model_figures["report"] + "\nmisclassified:\n" + "\n".join(misses)}
 
 
 # --- file checks: no model needed -------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import pytest
 from bot.config import REPO_ROOT
 
 APART = REPO_ROOT / "tests" / "apart"
-MODEL = REPO_ROOT / "models" / "cers.tar.gz"
 
 # Floors: a few points under the figures measured at the commit that set them (README, "Understanding, measured").
 # set A (seen), at commit 225990e: material 0.821, wrong 0.011, total 0.963, all fields 0.718, questions 1.0,
@@ -111,16 +110,11 @@ def test_any_set_file_in_the_documented_format_is_read(dev_env: dict[str, str], 
     assert inv["all_fields_right"] == 1.0
 
 
-def test_intent_sets_with_the_trained_model(dev_env: dict[str, str]) -> None:
-    """Both intent sets in one run (the model is loaded once): the top intent of every message, a prediction
-    under the fallback threshold counted as wrong."""
-    if not MODEL.is_file():
-        if os.environ.get("CERS_REQUIRE_MODEL") == "1":
-            pytest.fail(f"no trained model at {MODEL}: run the set-up step")
-        pytest.skip("no trained model (run scripts/bootstrap.sh)")
+def test_intent_sets_with_the_trained_model(model_figures: dict) -> None:
+    """Both intent sets, scored in the model run shared with the held-out files (tests/nlu/conftest.py): the top
+    intent of every message, a prediction under the fallback threshold counted as wrong."""
     names = ["set_a", "set_b"]
-    args = [a for name in names for a in ("--intents", str(APART / name / "intents.jsonl"))]
-    _, figures = _run(["--model", str(MODEL), *args], dev_env)
+    figures = {"sets": [s for s in model_figures["sets"] if s["kind"] == "intents"]}
     scored = {Path(s["set"]).parent.name: s for s in figures["sets"]}
     assert set(scored) == set(names), figures
     for name in names:
