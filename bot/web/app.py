@@ -118,6 +118,7 @@ def create_app() -> Starlette:
         Route("/documents/upload", documents.upload_form_submit, methods=["POST"]),
         Route("/documents/provided-elsewhere", documents.provided_elsewhere_submit, methods=["POST"]),
         Route("/documents/file", documents.document_file),
+        Route("/documents/draft/{plan}", documents.plan_draft),
         Route("/api/documents/upload", documents.upload_api, methods=["POST"]),
         *submit.ROUTES,
         *review.ROUTES,

@@ -9,6 +9,8 @@ also "provided elsewhere in CERS".
 - `POST /api/documents/upload?facility=CERSID` — the same upload as JSON (the chat's upload widget).
 - `GET /documents/site-map-checklist` — what a site map must show, a page to print and draw on.
 - `GET /documents/file?id=N` — a stored PDF, as a download, to whoever has a role on its facility.
+- `GET /documents/draft/emergency-response-plan?facility=CERSID` and `/documents/draft/training-plan?...` — a draft
+  of the plan filled in from the filing (`bot.documents.plan_drafts`), as a PDF download, to whoever has a role.
 
 As for the inventory upload: the session, the origin and the role are checked before the body is read; the
 Content-Length is checked first and the body counted while it streams (413 past the limit); a file that does not
@@ -29,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from bot import errors
 from bot.actor import Actor
 from bot.config import get_settings
-from bot.documents import pdf_check, service, storage
+from bot.documents import pdf_check, plan_drafts, service, storage
 from bot.documents.advice import ELEMENT_LABELS, SITE_MAP_CHECKLIST, SITE_MAP_ITEMS, items_for
 from bot.models import Facility
 from bot.services import facilities
@@ -173,6 +175,7 @@ def _page_context(db: Session, user_id: int, cers_id: str) -> dict[str, Any]:
             "can_be_elsewhere": element in service.PROVIDED_ELSEWHERE_ELEMENTS,
             "has_text": findings.get("has_text"),
             "missing": [labels.get(key, key) for key in findings.get("missing", [])],
+            "draft_url": plan_drafts.draft_path(element, facility.cers_id) if element in plan_drafts.BUILDERS else None,
         })
     return {"facility_name": facility.name, "cers_id": facility.cers_id, "address": facility.address, "rows": rows}
 
@@ -257,9 +260,13 @@ async def _page_or_problem(request: Request, user_id: int,
     try:
         return await in_db(lambda db: _page_context(db, user_id, cers_id)), None
     except errors.ServiceError as exc:
-        title = "Facility not found" if isinstance(exc, errors.NotFound) else "You can't see this facility's documents"
-        return None, message_page(request, title, exc.message, status=error_status(exc),
-                                  links=[("/", "Back to the chat")])
+        return None, _refusal(request, exc)
+
+
+def _refusal(request: Request, exc: errors.ServiceError) -> Response:
+    """The page that says why the facility's documents can't be shown (unknown CERS ID, no role)."""
+    title = "Facility not found" if isinstance(exc, errors.NotFound) else "You can't see this facility's documents"
+    return message_page(request, title, exc.message, status=error_status(exc), links=[("/", "Back to the chat")])
 
 
 def _page(request: Request, context: dict[str, Any], result: Optional[Outcome] = None) -> Response:
@@ -345,4 +352,31 @@ async def document_file(request: Request, session: WebSession) -> Response:
                    "Content-Security-Policy": "frame-ancestors 'self'"}
     else:
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type="application/pdf", headers=headers)
+
+
+def _plan_draft(db: Session, user_id: int, cers_id: str, element: str) -> tuple[str, bytes]:
+    facility = _facility_for(db, user_id, cers_id)
+    draft = plan_drafts.draft_plan(db, _actor(user_id), facility.id, element)
+    return draft.filename, draft.content
+
+
+@logged_in_page
+async def plan_draft(request: Request, session: WebSession) -> Response:
+    """GET /documents/draft/{plan}?facility=CERSID: the plan drafted from the filing, as a PDF download (the same
+    role check and refusals as the Documents page)."""
+    element = plan_drafts.DRAFT_SLUGS.get(request.path_params.get("plan", ""))
+    if element is None:
+        return message_page(request, "Which plan?", plan_drafts.NO_SUCH_DRAFT, status=404,
+                            links=[("/", "Back to the chat")])
+    try:
+        cers_id = normalize_cers_id(request.query_params.get("facility", ""))
+    except errors.ValidationError as exc:
+        return message_page(request, "Which facility?", exc.message, status=400, links=[("/", "Back to the chat")])
+    user_id = session.user_id
+    try:
+        name, content = await in_db(lambda db: _plan_draft(db, user_id, cers_id, element))
+    except errors.ServiceError as exc:
+        return _refusal(request, exc)
+    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type="application/pdf", headers=headers)
