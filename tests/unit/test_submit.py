@@ -129,43 +129,34 @@ def test_an_empty_filing_is_blocked_by_the_business_activities_and_certification
     assert severities == sorted(severities, key=lambda s: s != "blocking")
 
 
-def _without_24h_phone(db: Session, w: World) -> None:
-    row = db.execute(select(OwnerOperator)).scalar_one()
-    row.pec_24hr_phone = None
-    db.commit()
+def _blank(model: type, column: str) -> Callable[[Session, World], None]:
+    """A breaker that empties one column of the filing's only row of `model`."""
+    def breaker(db: Session, w: World) -> None:
+        setattr(db.execute(select(model)).scalar_one(), column, None)
+        db.commit()
+    breaker.__name__ = f"_without_{model.__name__}_{column}"
+    return breaker
 
 
-def _without_signer(db: Session, w: World) -> None:
-    row = db.execute(select(OwnerOperator)).scalar_one()
-    row.identification_signer_title = None
-    db.commit()
+def _no_document(element: str) -> Callable[[Session, World], None]:
+    def breaker(db: Session, w: World) -> None:
+        db.execute(Document.__table__.delete().where(Document.element == element))
+        db.commit()
+    breaker.__name__ = f"_no_{element}"
+    return breaker
 
 
-def _without_business_name(db: Session, w: World) -> None:
-    row = db.execute(select(OwnerOperator)).scalar_one()
-    row.business_name = None
-    db.commit()
-
-
-def _without_ba_answer(db: Session, w: World) -> None:
-    row = db.execute(select(BusinessActivities)).scalar_one()
-    row.recycle = None
-    db.commit()
+_without_24h_phone = _blank(OwnerOperator, "pec_24hr_phone")
+_without_signer = _blank(OwnerOperator, "identification_signer_title")
+_without_business_name = _blank(OwnerOperator, "business_name")
+_without_ba_answer = _blank(BusinessActivities, "recycle")
+_no_site_map = _no_document("site_map")
+_no_training_plan = _no_document("employee_training_plan")
 
 
 def _empty_inventory(db: Session, w: World) -> None:
     for item in inventory.list_items(db, w.actor, w.fid):
         inventory.remove_item(db, w.actor, w.fid, item.id)
-    db.commit()
-
-
-def _no_site_map(db: Session, w: World) -> None:
-    db.execute(Document.__table__.delete().where(Document.element == "site_map"))
-    db.commit()
-
-
-def _no_training_plan(db: Session, w: World) -> None:
-    db.execute(Document.__table__.delete().where(Document.element == "employee_training_plan"))
     db.commit()
 
 
