@@ -1,0 +1,470 @@
+"""`read_sds(pdf_bytes)`: what a Safety Data Sheet says about the fields of a new inventory material.
+
+The text comes from pypdf (a scan has none: `has_text` False and nothing else is guessed). Running headers and
+footers are dropped, the text is cut into sections by their heading words (not their numbers, so the old
+16-section MSDS with hazards in section 3 and ingredients in section 2 reads the same), and each section is read
+by a small function: the product name (section 1), the components (section 3), the hazard classes (section 2),
+the physical state and flash point (section 9).
+
+Never a silent wrong value: a CAS number whose check digit fails, or a percent that can't be read, is left
+empty and said in `notes`, for the filer to give. Nothing here writes anything.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+from bot.chemicals.normalize import cas_checksum_ok
+from bot.sds import hazards as ghs
+
+SECTION_KEYS = ("identification", "hazards", "composition", "first_aid", "fire", "release", "handling", "exposure",
+                "properties", "stability", "toxicology", "ecology", "disposal", "transport", "regulatory", "other")
+# Heading words -> section, checked in order (composition before identification: "Composition / information
+# on ingredients"; hazards before identification: "Hazards identification").
+_HEADINGS: tuple[tuple[str, str], ...] = (
+    ("composition", r"composition|ingredients?\b|hazardous components"),
+    ("hazards", r"hazards? identification|hazard\(s\) identification|hazards? information|emergency overview"),
+    ("identification", r"identification|product and company|chemical product"),
+    ("first_aid", r"first[- ]aid"),
+    ("fire", r"fire[- ]?fighting|fire and explosion"),
+    ("release", r"accidental release|spill"),
+    ("handling", r"handling and storage|storage and handling|special precautions"),
+    ("exposure", r"exposure controls|personal protection|control measures"),
+    ("properties", r"physical(?: and |\s*/\s*|\s*&\s*)chemical|physical data|physical properties"),
+    ("stability", r"stability|reactivity data"),
+    ("toxicology", r"toxicolog"),
+    ("ecology", r"ecolog"),
+    ("disposal", r"disposal"),
+    ("transport", r"transport"),
+    ("regulatory", r"regulatory"),
+    ("other", r"other information"),
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
+          "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
+_HEADING_RE = re.compile(
+    r"^\s*(?:(?P<word>section|sect\.)\s*)?(?P<num>\d{1,2}|[ivx]{1,5})(?![\d.]\d)\s*[.:)]?\s*[-–—:.]?\s*"
+    r"(?P<title>[A-Za-z(].{2,90})$", re.IGNORECASE)
+_PAGE_RE = re.compile(r"\bpage\s*:?\s*\d+\s*(?:of|/)\s*\d+\b|^\s*\d+\s*/\s*\d+\s*$|^\s*page\s*\d+\s*$", re.I)
+CAS_SHAPE = r"(?<![\d-])(\d{2,7})\s?-\s?(\d{2})\s?-\s?(\d)(?![\d-])"
+_CAS_RE = re.compile(CAS_SHAPE)
+_CAS_LABEL_RE = re.compile(r"\b(?:CAS(?:[- ]?(?:No|Number|Nr|RN|Reg(?:istry)?\.?(?: No)?)\.?)?\s*[:#.]?\s*|CAS#\s*)",
+                           re.I)
+UNNAMED = "Unnamed ingredient"
+_SECRET_RE = re.compile(r"\btrade secret\b|\bproprietary\b|\bconfidential\b|\bwithheld\b|\bnot disclosed\b", re.I)
+_NUM = r"(\d{1,3}(?:[.,]\d+)?)"
+_CMP = r"(?:[<>≤≥]\s*=?|=<|=>|less than|greater than|up to)?"
+_RANGE_PCT = re.compile(rf"({_CMP})\s*{_NUM}\s*%?\s*(?:-|–|—|to)\s*({_CMP})\s*{_NUM}\s*(?:%|percent)", re.I)
+_SINGLE_PCT = re.compile(rf"({_CMP})\s*{_NUM}\s*(?:%|percent)", re.I)
+_RANGE_BARE = re.compile(rf"(?<![\w.,-])({_CMP})\s*{_NUM}\s*(?:-|–|—|to)\s*({_CMP})\s*{_NUM}(?![\w.%-])", re.I)
+_CMP_BARE = re.compile(rf"(?<![\w.])([<>≤≥]\s*=?|=<|=>)\s*{_NUM}(?![\w.-])")
+_BARE = re.compile(rf"(?<![\w.,/-]){_NUM}(?![\w.,/%-])")
+
+
+@dataclass(frozen=True)
+class SdsComponent:
+    name: str
+    cas: Optional[str]
+    percent_low: Optional[float]
+    percent_high: Optional[float]
+    trade_secret: bool = False
+
+
+@dataclass
+class SdsReading:
+    has_text: bool
+    is_sds: bool = False  # section headings of an SDS were found
+    product_name: Optional[str] = None
+    manufacturer: Optional[str] = None
+    components: list[SdsComponent] = field(default_factory=list)
+    substance: bool = False  # "3.1 Substances": a pure chemical
+    physical_state: Optional[str] = None  # "solid" | "liquid" | "gas"
+    state_words: Optional[str] = None  # what section 9 said ("Aerosol", "Paste")
+    aerosol: bool = False
+    ghs_classes: list[str] = field(default_factory=list)  # "Flammable liquids Category 2"
+    cers_hazards: list[str] = field(default_factory=list)  # fhc_fire, ... (bot.inventory.answers.HAZARD_FIELDS)
+    ghs_hazards: list[str] = field(default_factory=list)  # FHCPhysicalFlammable, ... (newer CERS columns)
+    flash_point: Optional[str] = None
+    notes: list[str] = field(default_factory=list)  # problems in plain words, for the filer
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "SdsReading":
+        d = dict(d)
+        d["components"] = [SdsComponent(**c) for c in d.get("components") or []]
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+# ---- text ---------------------------------------------------------------------------------------------------------
+def pdf_pages(data: bytes, mode: str = "plain") -> list[str]:
+    """The text of each page ("" for a page without text). Raises whatever pypdf raises for a broken file: the
+    caller checked the file with bot.documents.pdf_check first."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    pages = []
+    for page in reader.pages[:40]:
+        try:
+            text = page.extract_text(extraction_mode=mode) if mode == "layout" else page.extract_text()
+        except Exception:  # a page whose text can't be read counts as a page without text
+            text = ""
+        pages.append(text or "")
+    return pages
+
+
+def clean_lines(pages: list[str]) -> list[str]:
+    """All lines, without the running header and footer: "Page 2 of 8" anywhere, and on pages after the first any
+    line printed on most pages (the product name, revision date, company line)."""
+    split = [[" ".join(ln.replace("\u00a0", " ").split()) for ln in p.splitlines()] for p in pages]
+    split = [[ln for ln in p if ln] for p in split]
+    counts: dict[str, int] = {}
+    for p in split:
+        for ln in set(p):
+            counts[ln] = counts.get(ln, 0) + 1
+    repeated = {ln for ln, n in counts.items() if len(split) >= 2 and n >= max(2, (len(split) + 1) // 2)}
+    out: list[str] = []
+    for i, p in enumerate(split):
+        for ln in p:
+            if _PAGE_RE.search(ln) and len(ln) < 120:
+                ln = _PAGE_RE.sub(" ", ln).strip()
+                if not ln or ln in repeated:
+                    continue
+            if i > 0 and ln in repeated:
+                continue
+            out.append(ln)
+    return out
+
+
+def _heading(line: str) -> Optional[tuple[str, int]]:
+    m = _HEADING_RE.match(line)
+    if not m:
+        return None
+    raw = m.group("num").lower()
+    num = int(raw) if raw.isdigit() else _ROMAN.get(raw)
+    if num is None or not 1 <= num <= 16:
+        return None
+    title = m.group("title")
+    if not m.group("word") and (len(title) > 70 or ":" in title[:-1] and not re.search(r"^\W*\w+\s*:", title)):
+        return None
+    if not m.group("word") and not raw.isdigit():
+        return None  # roman numerals only after "Section"
+    low = title.lower()
+    for key, pattern in _HEADINGS:
+        if re.search(pattern, low):
+            if not m.group("word") and re.match(r"^\s*[a-z]", title):  # "3 drums of ..." is not a heading
+                return None
+            return key, num
+    return None
+
+
+def split_sections(lines: list[str]) -> dict[str, list[str]]:
+    """Section key -> its lines; "_head" holds what comes before the first heading. A heading is kept only if its
+    number goes up (a table of contents or a "see section 8" line doesn't cut a section)."""
+    sections: dict[str, list[str]] = {"_head": []}
+    current = "_head"
+    last = 0
+    for ln in lines:
+        h = _heading(ln)
+        if h is not None and h[1] > last and h[0] not in sections:
+            current, last = h[0], h[1]
+            sections[current] = []
+            continue
+        sections[current].append(ln)
+    return sections
+
+
+# ---- section 1 ----------------------------------------------------------------------------------------------------
+_NAME_LABELS = (r"product name", r"trade name", r"product identifier", r"material name", r"commercial product name",
+                r"product(?: code and)? name", r"identification of the substance(?:/mixture)?", r"product",
+                r"chemical name", r"name")
+_MAKER_LABELS = (r"manufacturer(?:\s*/\s*supplier)?", r"manufactured by", r"company name", r"company", r"supplier",
+                 r"distributor", r"distributed by")
+
+
+def _labelled(lines: list[str], labels: tuple[str, ...]) -> Optional[str]:
+    for label in labels:
+        for i, ln in enumerate(lines):
+            m = re.match(rf"^(?:\d\.\d\s*)?(?:{label})\b\s*[:.\-]?\s*(.*)$", ln, re.I)
+            if not m:
+                continue
+            value = m.group(1).strip(" :.-")
+            if not value and i + 1 < len(lines):
+                value = lines[i + 1].strip()
+            if value and value[0].isalnum() and not re.match(r"(?i)^(?:code|number|no\.?|use|type|form)\b", value):
+                return value[:200]
+    return None
+
+
+def read_identification(sections: dict[str, list[str]]) -> tuple[Optional[str], Optional[str]]:
+    lines = sections.get("identification") or sections.get("_head") or []
+    name = _labelled(lines, _NAME_LABELS) or _labelled(sections.get("_head", []), _NAME_LABELS[:5])
+    maker = _labelled(lines, _MAKER_LABELS)
+    if name:
+        name = re.split(r"\s{2,}|\s+(?:revision|version|date|sds\s*#|msds\s*#)\b", name, flags=re.I)[0].strip()
+    if maker:
+        maker = re.split(r"\s{2,}|,\s*\d|\s+\d{2,}", maker)[0].strip(" ,")
+    return name or None, maker or None
+
+
+# ---- section 3 ----------------------------------------------------------------------------------------------------
+_HEADER_ROW_RE = re.compile(
+    r"^(?:\d\.\d\b.*|(?:chemical|common|component|ingredient|hazardous|substance|material)s?\b.*"
+    r"(?:name|cas|%|weight|concentration)|cas\b.*|.*\bweight\s*[-%]|.*%\s*\(?(?:by )?w(?:eigh)?t|"
+    r"(?:substances?|mixtures?|composition|components?|ingredients?)\s*:?\s*$|"
+    r"(?:ec|index|reach|einecs)[- ]?(?:no|number|registration)\b.*|.*\bregistration number\b.*|"
+    r"synonyms?\b.*|formula\b.*|molecular\b.*|(?:the )?(?:exact|specific) (?:percentage|chemical identity).*|"
+    r"\*.*|note\b.*|footnote.*|for the full text.*|full text of.*|.*\bclassification\b.*|"
+    r"information on ingredients.*|.*regulation \(ec\).*)$", re.I)
+_CLASSIF_RE = re.compile(
+    r"\bH\d{3}[A-Za-z]*\b|\bEUH\d{3}\b|\b(?:category|cat\.)\s*\d[A-C]?\b|"
+    r"(?:[A-Z][a-z]+\.\s?){1,3}(?:[A-Z][a-z]+\.?\s)?\d[A-C]?\b|\bSTOT (?:SE|RE) \d\b|\bM-factor.*", re.U)
+
+
+def _percent(text: str) -> tuple[Optional[float], Optional[float], bool]:
+    """(low, high, found) of the first percent in `text`: "10 - 30", "10-<25", ">= 60 - < 80 %", "< 1", "30 - 60
+    %", "100". Classification codes ("Flam. Liq. 2", "H225") are removed first so they are not read as one."""
+    t = _CLASSIF_RE.sub(" ", _CAS_RE.sub(" ", text)).replace(",", ".")
+    for rx in (_RANGE_PCT, _RANGE_BARE):
+        m = rx.search(t)
+        if m:
+            low, high = float(m.group(2)), float(m.group(4))
+            if 0 <= low < high <= 100:
+                return low, high, True
+    for rx in (_SINGLE_PCT, _CMP_BARE):
+        m = rx.search(t)
+        if m:
+            x = float(m.group(2))
+            cmp = m.group(1).replace(" ", "").lower()
+            if x > 100:
+                continue
+            if cmp.startswith((">", "≥", "=>", "greater")):
+                return x, 100.0, True
+            if cmp.startswith(("<", "≤", "=<", "less", "up")):
+                return None, x, True
+            return x, x, True
+    m = _BARE.search(t)
+    if m and 0 < float(m.group(1)) <= 100:
+        x = float(m.group(1))
+        return x, x, True
+    return None, None, False
+
+
+def _name_part(text: str) -> str:
+    text = _CAS_LABEL_RE.sub(" ", text)
+    text = re.sub(r"(?i)\b(?:ec|einecs|index)[- ]?(?:no\.?|number)\s*:?\s*[\d-]+", " ", text)
+    text = re.split(r"\s(?:[<>≤≥]\s*=?\s*)?\d{1,3}(?:\.\d+)?\s*(?:-|–|%|$)", " " + text)[0]
+    return " ".join(text.replace("|", " ").split()).strip(" :;,.-*")
+
+
+def _is_name_line(ln: str) -> bool:
+    if _HEADER_ROW_RE.match(ln) or _CAS_RE.search(ln):
+        return False
+    if re.search(r"\bH\d{3}\b|;|\bcategory\b", ln, re.I):
+        return False
+    return bool(re.search(r"[A-Za-z]{3,}", ln)) and len(ln) <= 120 and not _percent(ln)[2]
+
+
+def _secret_row(ln: str, prev: Optional[str]) -> bool:
+    """"Surfactant blend  Proprietary  Trade secret": a table row whose CAS (or percent) is withheld, not a
+    sentence about trade secrets."""
+    m = _SECRET_RE.search(ln)
+    if not m or _HEADER_ROW_RE.match(ln) or len(ln.split()) > 9 or ln.rstrip().endswith("."):
+        return False
+    return bool(re.search(r"[A-Za-z]{3,}", ln[:m.start()])) or (m.start() == 0 and len(ln.split()) <= 3 and
+                                                                 prev is not None and _is_name_line(prev))
+
+
+def read_components(lines: list[str], product: Optional[str], notes: list[str]) -> tuple[list[SdsComponent], bool]:
+    """The components of section 3 and whether it describes a single substance."""
+    substance = any(re.match(r"(?i)^(?:3\.1\s*)?substances?\s*:?\s*$|^3\.1\b.*substance", ln) for ln in lines) and \
+        not any(re.match(r"(?i)^(?:3\.2\s*)?mixtures?\s*:?\s*$|^3\.2\b.*mixture", ln) for ln in lines)
+    anchors: list[int] = []
+    for i, ln in enumerate(lines):
+        if _CAS_RE.search(ln) or _secret_row(ln, lines[i - 1] if i and (i - 1) not in anchors else None):
+            anchors.append(i)
+    names: dict[int, tuple[str, int]] = {}  # anchor -> (name, first line of its record)
+    taken = set(anchors)
+    for a in anchors:
+        ln = lines[a]
+        m = _CAS_RE.search(ln)
+        before = ln[:m.start()] if m else ln[:_SECRET_RE.search(ln).start()]  # type: ignore[union-attr]
+        name = _name_part(before)
+        start = a
+        prev = a - 1
+        if prev >= 0 and prev not in taken and _is_name_line(lines[prev]):
+            if not name:
+                name, start = _name_part(lines[prev]) or lines[prev], prev
+                taken.add(prev)
+            elif name[:1].islower() or lines[prev].rstrip().endswith((",", "(", "-")):
+                name, start = f"{lines[prev]} {name}", prev  # a name wrapped in its table cell
+                taken.add(prev)
+        if not name and _SECRET_RE.search(ln):
+            name = "Trade secret ingredient"
+        names[a] = (name, start)
+    out: list[SdsComponent] = []
+    for k, a in enumerate(anchors):
+        name, _ = names[a]
+        end = names[anchors[k + 1]][1] if k + 1 < len(anchors) else len(lines)
+        ln = lines[a]
+        m = _CAS_RE.search(ln)
+        after = ln[m.end():] if m else ln
+        low, high, found = _percent(after)
+        region = [r for r in lines[a + 1:end] if not _HEADER_ROW_RE.match(r) or re.search(r"%", r)]
+        for r in region:
+            if found:
+                break
+            low, high, found = _percent(r)
+        own = [ln, *(r for r in lines[a + 1:end] if not _HEADER_ROW_RE.match(r))]
+        secret = bool(_SECRET_RE.search(" ".join(own)) or re.search(r"\*\s*$", ln))
+        cas: Optional[str] = None
+        shown = name or (product if substance else None) or "an ingredient"
+        if m:
+            raw = f"{int(m.group(1))}-{m.group(2)}-{m.group(3)}"
+            if cas_checksum_ok(raw):
+                cas = raw
+            else:
+                notes.append(f"The CAS number {raw} printed for {shown} fails its check digit, so I left it out: "
+                             "please check it on the SDS.")
+        if not found and substance and len(anchors) == 1:
+            low, high, found = 100.0, 100.0, True
+        if not found:
+            why = "it is withheld as a trade secret" if secret else "I couldn't read it"
+            notes.append(f"The percent of {shown} is not filled in ({why}): please give it.")
+        if not name and substance and product:
+            name = product
+        out.append(SdsComponent(name=name or UNNAMED, cas=cas, percent_low=low,
+                                percent_high=high, trade_secret=secret))
+    return out, substance
+
+
+# ---- section 9 ----------------------------------------------------------------------------------------------------
+# Physical state words -> CERS state. CERS has only solid, liquid and gas (cers-facts.md: PhysicalState a/b/c),
+# judged as stored. A paste, putty, grease or wax does not flow out of its container: solid (reported in
+# pounds). A gel usually pours or pumps: liquid. An aerosol can holds its contents under pressure: gas (the
+# filer may change it; the pressure-release hazard comes from section 2).
+STATE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"aerosol", "gas"), (r"compressed gas|liquefied gas|liquified gas|gas(?:eous)?\b|vapou?r\b(?! pressure)", "gas"),
+    (r"liquid|solution|emulsion|suspension|oily|gel\b|syrup|viscous", "liquid"),
+    (r"solid|powder|granul|crystal|pellet|tablet|flake|paste|putty|grease|wax|bead|prill|dust|briquette", "solid"),
+)
+_STATE_LABELS = (r"physical state", r"state", r"form", r"appearance(?:\s*/\s*form)?", r"appearance\s*form")
+
+
+def _state_of(words: str) -> Optional[str]:
+    low = words.lower()
+    best: Optional[tuple[int, str]] = None
+    for pattern, state in STATE_WORDS:
+        m = re.search(rf"\b(?:{pattern})", low)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), state)
+    return best[1] if best else None
+
+
+def read_properties(lines: list[str]) -> tuple[Optional[str], Optional[str], bool, Optional[str]]:
+    """(state, the words it came from, aerosol, flash point) from section 9."""
+    state = words = None
+    for label in _STATE_LABELS:
+        for i, ln in enumerate(lines):
+            m = re.match(rf"^(?:[a-z]\)\s*|\d\.\d\s*)?(?:{label})\b\s*[:.\-]?\s*(.*)$", ln, re.I)
+            if not m:
+                continue
+            value = m.group(1) or (lines[i + 1] if i + 1 < len(lines) else "")
+            found = _state_of(value)
+            if found:
+                state, words = found, value.strip()[:80]
+                break
+        if state:
+            break
+    joined = " ".join(lines)
+    aerosol = bool(re.search(r"\baerosol\b", joined, re.I)) and state in ("gas", None)
+    if aerosol:
+        state = "gas"
+    flash = None
+    m = re.search(r"(?i)flash\s*point\s*(?:\([^)]*\))?\s*(?:[:.]|-(?!\s*\d))?\s*([^\n]{1,60}?)(?=\s{2,}|$|\s(?:method|auto|lower|"
+                  r"upper|evaporation|flammab))", "\n".join(lines), re.M)
+    if m and re.search(r"\d|not applicable|none|n/?a", m.group(1), re.I):
+        flash = m.group(1).strip(" :.")
+    return state, words, aerosol, flash
+
+
+# ---- section 2 ----------------------------------------------------------------------------------------------------
+_PRECAUTION_RE = re.compile(
+    r"\bP\d{3}\b|\bif\b[^.:]{0,40}\b(?:occurs|persists|concerned)\b|"
+    r"\bif (?:swallowed|inhaled|on skin|in eyes|exposed)\s*(?:\(|:|or\b)|"
+    r"unknown (?:acute )?toxicity|^\s*(?:wear|avoid|keep|store|wash|do not|get medical|call|dispose|take|use|rinse|"
+    r"remove|ground|obtain|contaminated|immediately|in case)\b", re.I)
+
+
+def read_hazards(lines: list[str]) -> dict[str, Optional[str]]:
+    kept: list[str] = []
+    skipping = False
+    for ln in lines:
+        low = ln.lower()
+        if re.match(r"^(?:2\.\d\s*)?precautionary statements?", low):
+            skipping = True
+            continue
+        if skipping and re.match(r"^(?:2\.\d\s*)?(?:other hazards|hazards not otherwise|supplemental|"
+                                 r"hnoc|unknown)", low):
+            skipping = False
+        if skipping or _PRECAUTION_RE.search(ln):
+            continue
+        kept.append(ln)
+    return ghs.classes_in(" ".join(kept))
+
+
+# ---- the whole sheet ----------------------------------------------------------------------------------------------
+def read_text(pages: list[str]) -> SdsReading:
+    """An SdsReading from the pages' text (the tests and the measure call this with the text of their PDFs)."""
+    if not any(len(p.strip()) >= 20 for p in pages):
+        return SdsReading(has_text=False, notes=[
+            "This PDF has no text I can read (it looks like a scan or a picture), so I can't fill anything from it. "
+            "Let's answer the questions instead."])
+    lines = clean_lines(pages)
+    sections = split_sections(lines)
+    reading = SdsReading(has_text=True)
+    reading.is_sds = "composition" in sections or "hazards" in sections
+    if not reading.is_sds:
+        reading.notes.append("This PDF doesn't look like a Safety Data Sheet: I found none of its sections "
+                             "(hazards identification, composition). Let's answer the questions instead.")
+        return reading
+    reading.product_name, reading.manufacturer = read_identification(sections)
+    if not reading.product_name:
+        reading.notes.append("I couldn't find the product name in section 1.")
+    comps, reading.substance = read_components(sections.get("composition", []), reading.product_name, reading.notes)
+    reading.components = comps
+    if not comps:
+        reading.notes.append("I couldn't read the ingredients of section 3.")
+    state, reading.state_words, reading.aerosol, reading.flash_point = read_properties(sections.get("properties", []))
+    reading.physical_state = state
+    if state is None:
+        reading.notes.append("I couldn't find the physical state in section 9.")
+    found = read_hazards(sections.get("hazards", []))
+    if reading.aerosol and not any(n in found for n in ("Aerosols", "Gases under pressure")):
+        found["Aerosols"] = None  # an aerosol can is a container under pressure whatever section 2 prints
+    reading.ghs_classes = [ghs.class_label(n, c) for n, c in found.items()]
+    reading.cers_hazards = ghs.cers_hazards(list(found))
+    reading.ghs_hazards = ghs.ghs_headers(list(found))
+    return reading
+
+
+def _score(r: SdsReading) -> int:
+    return (bool(r.product_name) + bool(r.physical_state) + bool(r.ghs_classes) + 2 * len(r.components)
+            + sum(c.cas is not None and c.percent_high is not None for c in r.components) - len(r.notes)
+            - 3 * sum(c.name == UNNAMED for c in r.components))
+
+
+def read_sds(pdf_bytes: bytes) -> SdsReading:
+    """Read an SDS PDF (already checked by bot.documents.pdf_check): the plain text, and pypdf's layout text when
+    it reads more (tables whose columns come out better kept in place)."""
+    plain = read_text(pdf_pages(pdf_bytes))
+    if not plain.has_text:
+        return plain
+    try:
+        layout = read_text(pdf_pages(pdf_bytes, "layout"))
+    except Exception:  # the layout mode is a second opinion only
+        return plain
+    return layout if _score(layout) > _score(plain) else plain
