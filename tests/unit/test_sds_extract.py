@@ -1,0 +1,101 @@
+"""Reading Safety Data Sheets: each development layout of tests/sds_layouts.py read field by field, the
+percent forms and CAS check digits, a scan and a PDF that is not an SDS."""
+from __future__ import annotations
+
+import pytest
+
+from bot.sds.extract import _percent, read_sds, read_text
+from bot.sds.hazards import CERS_HAZARD_WORDS
+from bot.sds.measure import Score, score_one
+from tests import sds_layouts
+from tests.pdfs import text_pdf
+
+
+@pytest.fixture(scope="module")
+def readings() -> dict[str, object]:
+    return {layout.name: read_sds(layout.build()) for layout in sds_layouts.LAYOUTS}
+
+
+@pytest.mark.parametrize("layout", sds_layouts.LAYOUTS, ids=lambda layout: layout.name)
+def test_each_layout_is_read_field_by_field(layout: sds_layouts.Layout, readings: dict) -> None:
+    r = readings[layout.name]
+    want = layout.expected
+    assert r.has_text and r.is_sds
+    assert r.product_name == want["product_name"]
+    assert [(c.name, c.cas, c.percent_high) for c in r.components] == \
+        [(c["name"], c["cas"], c["percent_high"]) for c in want["components"]]
+    assert r.physical_state == want["physical_state"]
+    assert [CERS_HAZARD_WORDS[h] for h in r.cers_hazards] == want["cers_hazards"]
+
+
+def test_ranges_keep_low_and_high_and_the_trade_secret_is_left_for_the_filer(readings: dict) -> None:
+    paint = readings["paint"]
+    assert (paint.components[-1].percent_low, paint.components[-1].percent_high) == (0.1, 0.25)
+    jan = readings["janitorial"]
+    secret = jan.components[-1]
+    assert secret.trade_secret and secret.cas is None and secret.percent_high is None
+    assert any("Surfactant blend" in n and "trade secret" in n for n in jan.notes)
+    assert jan.components[2].percent_high == 1.0 and jan.components[2].percent_low is None  # "< 1"
+
+
+def test_ghs_classes_flash_point_and_the_aerosol(readings: dict) -> None:
+    assert "Flammable liquids Category 2" in readings["big_chemical"].ghs_classes
+    assert readings["acetone"].flash_point.startswith("-17.0")
+    aerosol = readings["automotive_aerosol"]
+    assert aerosol.aerosol and aerosol.physical_state == "gas"
+    assert "FHCPhysicalGasUnderPressure" in aerosol.ghs_hazards
+    # precautionary statements ("If skin irritation occurs") add nothing; H304's "fatal if swallowed and enters
+    # airways" is an aspiration hazard, not acute toxicity
+    assert not any(c.startswith("Acute toxicity") for c in readings["big_chemical"].ghs_classes)
+
+
+def test_old_msds_is_cut_by_heading_words_not_numbers(readings: dict) -> None:
+    r = readings["old_msds"]
+    assert [c.cas for c in r.components] == ["7778-54-3", "7647-14-5", "1305-62-0"]
+    assert "Oxidizing solids Category 2" in r.ghs_classes
+
+
+@pytest.mark.parametrize("text, want", [
+    ("10 - 30", (10, 30)), ("10-<25", (10, 25)), (">= 60 - < 80 %", (60, 80)), ("< 1", (None, 1)),
+    ("30 - 60 %", (30, 60)), ("100", (100, 100)), ("Flam. Liq. 2; H225 >= 5 - < 10 %", (5, 10)),
+    ("> 95 %", (95, 100)), ("Trade secret", (None, None)),
+])
+def test_percent_forms(text: str, want: tuple) -> None:
+    low, high, _ = _percent(text)
+    assert (low, high) == want
+
+
+def test_a_cas_number_failing_its_check_digit_is_left_out_and_said() -> None:
+    pdf = text_pdf(["SAFETY DATA SHEET", "1. Identification", "Product name: Test Cleaner",
+                    "2. Hazards identification", "H225 Highly flammable liquid and vapor",
+                    "3. Composition/information on ingredients", "Chemical name CAS-No. Weight-%",
+                    "Ethanol 64-17-6 60 - 80", "Water 7732-18-5 20 - 40",
+                    "9. Physical and chemical properties", "Physical state: Liquid"])
+    r = read_sds(pdf)
+    assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Ethanol", None, 80), ("Water", "7732-18-5", 40)]
+    assert any("64-17-6" in n and "check digit" in n for n in r.notes)
+
+
+def test_a_scan_has_no_text_and_a_site_map_is_not_an_sds() -> None:
+    scan = read_sds(sds_layouts.scanned())
+    assert scan.has_text is False and scan.components == [] and scan.notes
+    other = read_sds(sds_layouts.not_an_sds())
+    assert other.has_text and not other.is_sds and "doesn't look like a Safety Data Sheet" in other.notes[0]
+
+
+def test_headers_and_footers_repeated_on_each_page_are_not_read_as_content() -> None:
+    r = read_text(["Acme Degreaser  Page 1 of 2\nSECTION 1: Identification\nProduct name: Acme Degreaser\n"
+                   "SECTION 2: Hazards identification\nSkin Irrit. 2",
+                   "Acme Degreaser  Page 2 of 2\nSECTION 3: Composition/information on ingredients\n"
+                   "Sodium hydroxide CAS# 1310-73-2 1 - 5 %\nSECTION 9: Physical and chemical properties\n"
+                   "Form: Gel"])
+    assert r.product_name == "Acme Degreaser"
+    assert [(c.cas, c.percent_high) for c in r.components] == [("1310-73-2", 5.0)]
+    assert r.physical_state == "liquid" and r.cers_hazards == ["fhc_acute_health"]
+
+
+def test_the_measure_scores_a_reading_against_its_expected_json(readings: dict) -> None:
+    s = Score()
+    for layout in sds_layouts.LAYOUTS:
+        score_one(layout.name, layout.expected, readings[layout.name], s)
+    assert s.right == s.total and s.extra_components == 0
