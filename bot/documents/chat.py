@@ -1,6 +1,7 @@
 """The documents step in a conversation (the chat, and later the staff console or Slack): what the assistant says
 when the filer asks to upload the Site Map, the Emergency Response / Contingency Plan or the Employee Training
-Plan, the upload widget it offers, the training plan's "provided elsewhere in CERS", and what it says after an
+Plan, the upload widget it offers, for a plan with nothing on file the link to a draft filled in from the filing
+(`bot.documents.plan_drafts`), the training plan's "provided elsewhere in CERS", and what it says after an
 upload. Returns a `bot.dialogue.Turn`; the channel only shows it.
 
 It never takes a file: the widget posts the PDF to the web server (`POST /api/documents/upload`), which checks
@@ -39,6 +40,8 @@ UPLOADED_NOTICE = {"site_map": "I uploaded my site map",
 SHORT = {"site_map": "site map", "emergency_response_plan": "emergency response plan",
          "employee_training_plan": "training plan"}
 
+DRAFT_OFFER = ("No plan yet? I can draft one from your filing: download it, complete the blanks, sign it and upload "
+               "it here.")
 # Asked for a document in the middle of another form (sign-up, a facility search): after that one.
 AFTER_THIS = ("The site map and the plans are uploaded here in the chat once you are working on your facility's "
               "filing: let's finish this first, then say \"upload my site map\".")
@@ -94,6 +97,20 @@ def checklist_url() -> str:
     return get_settings().web_base_url.rstrip("/") + CHECKLIST_PATH
 
 
+def draft_url(element: str, cers_id: str) -> str:
+    """The address of the plan's draft filled in from the filing (bot.documents.plan_drafts)."""
+    from bot.documents.plan_drafts import draft_path  # imported here: it loads the PDF writer
+
+    return get_settings().web_base_url.rstrip("/") + draft_path(element, cers_id)
+
+
+def _draft_offer(element: str, cers_id: str) -> str:
+    """For a plan with nothing on file: the sentence and the link to its draft ("" for the site map)."""
+    if element not in ("emergency_response_plan", "employee_training_plan"):
+        return ""
+    return f"\n{DRAFT_OFFER}\nYour draft (PDF): {draft_url(element, cers_id)}"
+
+
 def _max_mb() -> int:
     return max(1, get_settings().document_max_bytes // (1024 * 1024))
 
@@ -123,7 +140,7 @@ def offer(db: Session, actor: Actor, facility_id: int, element: Optional[str]) -
     facility = facilities.get_facility(db, facility_id)
     label = ELEMENT_LABELS[element]
     on_file = current[element]
-    now = ""
+    now = _draft_offer(element, facility.cers_id) if on_file is None else ""
     if on_file is not None:
         now = (f"\nOn file now: {service.describe(on_file)}. A new upload replaces it (the earlier one is kept in "
                "the history).")

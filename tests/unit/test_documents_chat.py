@@ -102,6 +102,21 @@ def test_the_training_plan_can_be_provided_elsewhere(db: Session, world: tuple[A
     assert _widgets(turn)[0]["element"] == "emergency_response_plan"
 
 
+def test_a_plan_with_nothing_on_file_comes_with_a_link_to_its_draft(
+        db: Session, world: tuple[Actor, Actor, int]) -> None:
+    lead, _, facility_id = world
+    for text, slug in (("upload the emergency response plan", "emergency-response-plan"),
+                       ("upload the training plan", "training-plan")):
+        turn = chat.reply(db, lead, facility_id, text)
+        assert chat.DRAFT_OFFER in turn.text
+        assert f"http://127.0.0.1:8000/documents/draft/{slug}?facility=10000042" in turn.text
+        assert turn.text.index(chat.DRAFT_OFFER) < turn.text.index("Choose the PDF below")
+    assert chat.DRAFT_OFFER not in chat.reply(db, lead, facility_id, "upload my site map").text
+    service.upload(db, lead, facility_id, "emergency_response_plan", "plan.pdf", text_pdf(["Call 911"]))
+    db.commit()
+    assert chat.DRAFT_OFFER not in chat.reply(db, lead, facility_id, "upload the emergency response plan").text
+
+
 def test_no_document_named_asks_which_with_each_status(db: Session, world: tuple[Actor, Actor, int]) -> None:
     lead, _, facility_id = world
     turn = chat.reply(db, lead, facility_id, "I want to upload a document")
