@@ -10,9 +10,8 @@ from sqlalchemy import select
 from bot.db import session_scope
 from bot.models import User
 from bot.validation import PASSWORD_RULES
-from tests.browser.chromium import require_chromium
+from tests.browser.chromium import require_chromium, web_with_fake_rasa
 from tests.web.conftest import PASSWORD, start_signup
-from tests.web.fakes import FakeRasa, ServerThread
 
 require_chromium()
 
@@ -24,12 +23,7 @@ EMAIL = "browser.user@example.com"
 @pytest.fixture
 def stack(db, smtp_server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """(web server URL, fake Rasa, set-password token of a fresh signup)."""
-    from bot.config import reset_settings
-    from bot.web.app import create_app
-
     token = start_signup(EMAIL, "Ana Browser")
-    rasa = FakeRasa()
-
     def reply(body: dict) -> list:
         message = body["message"]
         if message == "hello":
@@ -49,13 +43,8 @@ def stack(db, smtp_server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-
             return [{"text": f"You are in, {who}."}]
         return [{"text": f"echo: {message}"}]
 
-    rasa.reply = reply
-    with ServerThread(rasa.app) as rasa_server:
-        monkeypatch.setenv("RASA_URL", rasa_server.url)
-        reset_settings()
-        with ServerThread(create_app()) as web:
-            yield web.url, rasa, token
-    reset_settings()
+    with web_with_fake_rasa(monkeypatch, reply) as (url, rasa):
+        yield url, rasa, token
 
 
 def bot_messages(page: Page):  # type: ignore[no-untyped-def]

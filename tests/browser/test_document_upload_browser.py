@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.models import Document
-from tests.browser.chromium import require_chromium
+from tests.browser.chromium import require_chromium, web_with_fake_rasa
 from tests.browser.test_inventory_upload_browser import log_in
 from tests.pdfs import JPEG, SITE_MAP_LINES, text_pdf
-from tests.web.fakes import FakeRasa, ServerThread
 from tests.web.test_inventory_web import CERS_ID, World, world  # noqa: F401 (fixture)
 
 require_chromium()
@@ -28,11 +27,6 @@ UPLOADED = "I uploaded my site map"
 def stack(db: Session, smtp_server, world: World,  # type: ignore[no-untyped-def]  # noqa: F811
           monkeypatch: pytest.MonkeyPatch):
     """(web server URL, fake Rasa) with a Lead User of facility CERS_ID (lead@example.com)."""
-    from bot.config import reset_settings
-    from bot.web.app import create_app
-
-    rasa = FakeRasa()
-
     def reply(body: dict) -> list:
         message = body["message"]
         if message == "upload my site map":
@@ -44,13 +38,8 @@ def stack(db: Session, smtp_server, world: World,  # type: ignore[no-untyped-def
             return [{"text": "Thanks, your Site Map is on file."}]
         return [{"text": f"echo: {message}"}]
 
-    rasa.reply = reply
-    with ServerThread(rasa.app) as rasa_server:
-        monkeypatch.setenv("RASA_URL", rasa_server.url)
-        reset_settings()
-        with ServerThread(create_app()) as web:
-            yield web.url, rasa
-    reset_settings()
+    with web_with_fake_rasa(monkeypatch, reply) as (url, rasa):
+        yield url, rasa
 
 
 def stored() -> list[tuple[str, int]]:

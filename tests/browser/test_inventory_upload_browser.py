@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.models import InventoryItem
-from tests.browser.chromium import require_chromium
-from tests.web.fakes import FakeRasa, ServerThread
+from tests.browser.chromium import require_chromium, web_with_fake_rasa
 from tests.web.test_inventory_web import CERS_ID, PASSWORD, World, row, workbook, world  # noqa: F401 (fixture)
 
 require_chromium()
@@ -26,11 +25,6 @@ UPLOADED = "I uploaded my inventory file"
 def stack(db: Session, smtp_server, world: World,  # type: ignore[no-untyped-def]  # noqa: F811
           monkeypatch: pytest.MonkeyPatch):
     """(web server URL, fake Rasa) with a Lead User of facility CERS_ID (lead@example.com)."""
-    from bot.config import reset_settings
-    from bot.web.app import create_app
-
-    rasa = FakeRasa()
-
     def reply(body: dict) -> list:
         message = body["message"]
         if message == "upload my inventory":
@@ -45,13 +39,8 @@ def stack(db: Session, smtp_server, world: World,  # type: ignore[no-untyped-def
                         "Containers": ["Steel drum"], "Location": None}}}]
         return [{"text": f"echo: {message}"}]
 
-    rasa.reply = reply
-    with ServerThread(rasa.app) as rasa_server:
-        monkeypatch.setenv("RASA_URL", rasa_server.url)
-        reset_settings()
-        with ServerThread(create_app()) as web:
-            yield web.url, rasa
-    reset_settings()
+    with web_with_fake_rasa(monkeypatch, reply) as (url, rasa):
+        yield url, rasa
 
 
 def log_in(page: Page, url: str) -> None:
