@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.actor import Actor
 from bot.dialogue import Turn
 from tests.unit.conftest import audit_rows
+from tests.unit import test_facility_info as facility_info_tests
 from bot.errors import PermissionDenied
 from bot.facility_info import corrections, dialogue as dl, replies, service as fi
 from bot.facility_info.questions import BUSINESS_QUESTION_BY_KEY, BUSINESS_QUESTIONS, OWNER_OPERATOR_FIELDS
@@ -23,7 +24,6 @@ from bot.models import (
     AuditEvent,
     BusinessActivities,
     Facility,
-    FacilityRole,
     OwnerOperator,
     Submittal,
     User,
@@ -31,24 +31,8 @@ from bot.models import (
 from bot.timeutil import utcnow
 
 
-def _user(db: Session, email: str, name: str = "Maria Lopez", phone: str = "(559) 555-0100") -> User:
-    user = User(email=email, full_name=name, phone=phone, status="active", is_inspector=False, is_staff=False,
-                failed_logins=0, created_at=utcnow())
-    db.add(user)
-    db.flush()
-    return user
-
-
-@pytest.fixture
-def setup(db: Session) -> tuple[Actor, Facility]:
-    lead = _user(db, "lead@example.com")
-    facility = Facility(cers_id="10000077", name="Fresno Auto Repair", street="1234 W Shaw Ave", street_number="1234",
-                        city="Fresno", zip="93711", created_at=utcnow())
-    db.add(facility)
-    db.flush()
-    db.add(FacilityRole(user_id=lead.id, facility_id=facility.id, role="lead", granted_at=utcnow()))
-    db.commit()
-    return Actor(user_id=lead.id, channel="chat"), facility
+# The same Lead User and facility as the service tests (`setup` is a fixture)
+setup, _user = facility_info_tests.setup, facility_info_tests._user
 
 
 class Chat:
@@ -754,7 +738,6 @@ def test_staff_on_behalf_of_the_filer(db: Session, setup: tuple[Actor, Facility]
 
 def test_the_filers_own_name_and_phone_are_corrected_on_the_account(db: Session,
                                                                      setup: tuple[Actor, Facility]) -> None:
-    from bot.models import User
 
     actor, facility = setup
     chat = Chat(db, actor, facility.id)
