@@ -27,6 +27,7 @@ BOX = "[   ]"
 TICKED = "[ X ]"
 MARGIN = 0.75 * inch
 WIDTH = LETTER[0] - 2 * MARGIN
+WRITING_ROW = 22  # the height of an empty table row, to write in by hand
 
 _base = getSampleStyleSheet()
 TITLE = ParagraphStyle("PlanTitle", parent=_base["Title"], fontName="Helvetica-Bold", fontSize=17, leading=21,
@@ -34,15 +35,17 @@ TITLE = ParagraphStyle("PlanTitle", parent=_base["Title"], fontName="Helvetica-B
 SUBTITLE = ParagraphStyle("PlanSubtitle", parent=_base["Normal"], fontName="Helvetica", fontSize=9, leading=12,
                           alignment=1, textColor=colors.HexColor("#444444"), spaceAfter=10)
 HEADING = ParagraphStyle("PlanHeading", parent=_base["Heading2"], fontName="Helvetica-Bold", fontSize=12.5,
-                         leading=16, spaceBefore=12, spaceAfter=4)
+                         leading=16, spaceBefore=12, spaceAfter=4, keepWithNext=1)
 SUBHEADING = ParagraphStyle("PlanSubheading", parent=_base["Heading3"], fontName="Helvetica-Bold", fontSize=10.5,
-                            leading=14, spaceBefore=6, spaceAfter=2)
+                            leading=14, spaceBefore=6, spaceAfter=2, keepWithNext=1)
 BODY = ParagraphStyle("PlanBody", parent=_base["Normal"], fontName="Helvetica", fontSize=9.5, leading=13,
                       spaceAfter=3)
-NOTE = ParagraphStyle("PlanNote", parent=BODY, fontName="Helvetica-Oblique", textColor=colors.HexColor("#8a3b00"))
+NOTE = ParagraphStyle("PlanNote", parent=BODY, fontName="Helvetica-Oblique", textColor=colors.HexColor("#8a3b00"),
+                      spaceBefore=3)
 BULLET = ParagraphStyle("PlanBullet", parent=BODY, leftIndent=14, bulletIndent=4)
 CELL = ParagraphStyle("PlanCell", parent=BODY, fontSize=8.5, leading=11, spaceAfter=0)
 HEAD_CELL = ParagraphStyle("PlanHeadCell", parent=CELL, fontName="Helvetica-Bold")
+WRITE_ON = ParagraphStyle("PlanWriteOn", parent=BODY, leading=15, spaceBefore=5)  # room to write by hand
 BOXED = ParagraphStyle("PlanBoxed", parent=BODY, borderColor=colors.HexColor("#b00020"), borderWidth=1,
                        borderPadding=6, backColor=colors.HexColor("#fff4f4"), spaceBefore=4, spaceAfter=10)
 
@@ -80,7 +83,7 @@ def bullets(items: Iterable[str]) -> list[Paragraph]:
 
 def fill_line(label: str, blank: str = BLANK) -> Paragraph:
     """"Assembly area: ______": a label and a line to write on."""
-    return Paragraph(f"{text(label)} {blank}", BODY)
+    return Paragraph(f"{text(label)} {blank}", WRITE_ON)
 
 
 def check_boxes(options: Iterable[str], ticked: Sequence[str] = ()) -> list[Paragraph]:
@@ -100,10 +103,13 @@ def spacer(height: float = 6) -> Spacer:
 def table(header: Sequence[str], rows: Iterable[Sequence[Optional[str]]], widths: Sequence[float]) -> Table:
     """A ruled table whose header row repeats on each page it continues to; an empty cell is a blank to fill."""
     data = [[Paragraph(text(h), HEAD_CELL) for h in header]]
+    heights: list[Optional[float]] = [None]
     for row in rows:
         data.append([Paragraph(text(cell) if cell else "&nbsp;", CELL) for cell in row])
+        heights.append(None if any(row) else WRITING_ROW)
     total = sum(widths)
-    result = Table(data, colWidths=[WIDTH * w / total for w in widths], repeatRows=1, hAlign="LEFT")
+    result = Table(data, colWidths=[WIDTH * w / total for w in widths], rowHeights=heights, repeatRows=1,
+                   hAlign="LEFT")
     result.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#777777")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
