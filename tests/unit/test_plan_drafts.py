@@ -186,3 +186,16 @@ def test_only_a_user_with_a_role_gets_a_draft(db: Session, world: tuple[Actor, A
         plan_drafts.draft_plan(db, lead, facility_id, "site_map")
     assert audit_rows(db, "document.draft") == []
     assert plan_drafts.draft_path(TRAINING, "10000042") == "/documents/draft/training-plan?facility=10000042"
+
+
+def test_long_names_and_characters_outside_the_font_never_break_a_draft(
+        db: Session, world: tuple[Actor, Actor, int]) -> None:
+    lead, _, facility_id = world
+    odd = (Material("X" * 500, "1 gallon", "Y" * 140, "liquid", ("Fire",) * 30),
+           Material("Ácido clorhídrico (CO₂ 中文)", "5 pounds", "Café <back> & yard", "gas"))
+    data = replace(plan_drafts.gather(db, lead, facility_id), materials=odd,
+                   facility_name="Tést & Co <b>")
+    for build in (emergency.build, training.build):
+        info = pdf_check.check_pdf(build(data), get_settings().document_max_bytes)
+        text = " ".join(info.text.split())
+        assert "Tést & Co <b>" in text and "Ácido clorhídrico" in text and "Café <back> & yard" in text
