@@ -9,7 +9,7 @@ is plain text (escaped here), never reportlab markup.
 from __future__ import annotations
 
 import io
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -133,7 +133,7 @@ def signature_block(roles: Iterable[str]) -> list[Flowable]:
     return blocks
 
 
-def _page_marks(footer: str):  # type: ignore[no-untyped-def]
+def _page_marks(footer: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
     def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         width, height = LETTER
