@@ -13,6 +13,7 @@ import re
 from typing import Callable, Iterable, Optional
 
 from bot.replies import mentions_pause, says_pause
+from bot.sds import is_sds_notice
 
 DIGRESSION_CONFIDENCE = 0.6
 QUESTION_INTENTS = ("help", "ask_what_is_cers_id", "ask_what_is_cers", "ask_what_is_cupa", "ask_what_is_lead_user",
@@ -52,7 +53,7 @@ def digression(text: str, intent: Optional[str], confidence: float, offered: Ite
     since the user's previous message."""
     intent = intent or ""
     low = " ".join(text.lower().split())
-    if low in {str(p).strip().lower() for p in offered}:
+    if low in {str(p).strip().lower() for p in offered} or is_sds_notice(low):  # the chat page's SDS notice
         return None
     if low.startswith("/"):
         return intent or None  # a button of an earlier message, or a page trigger

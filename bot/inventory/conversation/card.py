@@ -17,6 +17,9 @@ from bot.inventory.conversation.state import Draft
 _ASSUMED_LABELS = {"average_daily_amount": "Average daily amount", "days_on_site": "Days on site",
                    "pressure": "Pressure / temperature", "temperature": "Pressure / temperature"}
 
+_SDS_LABELS = {"physical_state": "Physical state", "hm_type": "Type", "cas_number": "CAS number",
+               "components": "Components", "hazards": "Hazard categories"}
+
 
 def card_fields(d: Draft) -> dict[str, str]:
     """Label -> value in words, in the order the card shows them."""
@@ -49,6 +52,9 @@ def card_fields(d: Draft) -> dict[str, str]:
     for label in dict.fromkeys(_ASSUMED_LABELS[a] for a in d.assumed if a in _ASSUMED_LABELS):
         if label in f:
             f[label] = f"{f[label]} (assumed: change it if not)"
+    for label in dict.fromkeys(_SDS_LABELS[s] for s in d.from_sds if s in _SDS_LABELS):
+        if label in f:
+            f[label] = f"{f[label]} (from your SDS: please check)"
     if v.get("hm_type") == "c":
         code = v.get("state_waste_code")
         f["State waste code"] = f"{code} ({WASTE_CODES[code]})" if code in WASTE_CODES else (code or "-")
@@ -65,7 +71,9 @@ def say_summary(turn: Turn, d: Draft) -> None:
     if d.values.get("hm_type") in ("b", "c"):
         buttons.append(Button("Change components", "change the components"))
     buttons.append(Button("Cancel", "cancel"))
-    turn.say(f"Here is {d.name}. Please check it:\n{lines}\nSave it, or tell me what to change.", buttons,
+    check = (" The lines marked “from your SDS” were read from the Safety Data Sheet you uploaded: Save confirms "
+             "them too." if d.from_sds else "")
+    turn.say(f"Here is {d.name}. Please check it:\n{lines}\nSave it, or tell me what to change.{check}", buttons,
              {"card": "inventory_item", "fields": fields, "values": _jsonable(d.values),
               "components": d.components or []})
 

@@ -23,7 +23,7 @@ from bot.inventory.answers import (
     ChangeRequest, asks_about_a_term, is_list_request, is_upload_notice, is_upload_request, parse_change_request,
     starts_change_request, starts_remove_request,
 )
-from bot.inventory.conversation import awaited, saved, starting
+from bot.inventory.conversation import awaited, from_sds, saved, starting
 from bot.inventory.conversation.answering import answer_pending
 from bot.inventory.conversation.asking import (
     AMOUNT_FIELDS, ASKABLE, EXAMPLE, PROBLEM_FIELD, assume_defaults, explain, next_field, question,
@@ -37,6 +37,7 @@ from bot.replies import (
     asks_what_it_means, is_cancel, is_done, is_filler, is_go_back, is_no_more, is_save_command,
     is_save_confirmation, leading_yes_no, starts_with_stop,
 )
+from bot.sds import is_sds_notice
 from bot.services import step_drafts
 
 KNOWLEDGE_INTENTS = ("ask_ehs", "ask_deadline", "ask_consequences", "ask_definition", "ask_thresholds")
@@ -82,6 +83,10 @@ def prompt(db: Session, actor: Actor, facility_id: int, state: dict[str, Any]) -
         turn.say(f"We were in the middle of {st.pending.name}; nothing you gave me for it was lost.")
         st.resumed = False
     _prompt(st, items, turn)
+    if st.pending is not None and not st.awaiting and not st.finished:
+        widget = from_sds.offer(db, facility_id, st.pending, next_field(st.pending))
+        if widget is not None:
+            turn.say(from_sds.OFFER, custom=widget)
     turn.state = st.to_slot()
     return turn
 
@@ -156,6 +161,10 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
     pending = st.pending
     aw = st.awaiting
 
+    if is_sds_notice(text):  # the chat page, after an SDS was read for the open material
+        st.awaiting = None
+        from_sds.apply_notice(db, actor, facility_id, st, turn)
+        return
     if intent == "upload_document" or _names_a_document(low) or documents_chat.upload_notice(text):
         turn.messages.extend(documents_chat.reply(db, actor, facility_id, text).messages)
         if pending is not None:

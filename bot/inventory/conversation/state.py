@@ -55,6 +55,7 @@ class Draft:
     notes: list[str] = field(default_factory=list)  # what was read or converted, shown once on the card
     state_said: Optional[str] = None  # the physical state the filer's words or unit say (wins over the library)
     percent: Optional[float] = None  # the strength the filer said ("35% hydrogen peroxide")
+    from_sds: list[str] = field(default_factory=list)  # fields filled from the filer's SDS, to be checked on the card
 
     @property
     def name(self) -> str:
@@ -86,7 +87,7 @@ class Draft:
             "suggested_components": copy.deepcopy(self.suggested_components),
             "waste_codes": list(self.waste_codes), "item_id": self.item_id, "assumed": list(self.assumed),
             "answered": list(self.answered), "notes": list(self.notes), "state_said": self.state_said,
-            "percent": self.percent,
+            "percent": self.percent, "from_sds": list(self.from_sds),
         }
         out.update({k: v for k, v in optional.items() if v is not None and v is not False and v != []})
         return out
@@ -102,7 +103,8 @@ class Draft:
                    suggested_components=d.get("suggested_components") or [],
                    waste_codes=list(d.get("waste_codes") or []), item_id=d.get("item_id"),
                    assumed=list(d.get("assumed") or []), answered=list(d.get("answered") or []),
-                   notes=list(d.get("notes") or []), state_said=d.get("state_said"), percent=d.get("percent"))
+                   notes=list(d.get("notes") or []), state_said=d.get("state_said"), percent=d.get("percent"),
+                   from_sds=list(d.get("from_sds") or []))
 
 
 # --- what the engine awaits ----------------------------------------------------------------------------

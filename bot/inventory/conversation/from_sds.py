@@ -1,0 +1,175 @@
+"""A new material filled from its Safety Data Sheet: the offer to upload it (`offer`), the reading kept in the
+database between the upload and the chat's notice (`keep_reading`), and the reading applied to the open material
+(`apply_notice`): its name, physical state, CAS number (a pure chemical) or components (a mixture), and hazard
+categories, each marked on the summary card "from your SDS: please check", where Save confirms them and the
+usual Change buttons fix them.
+
+The reading is kept in `step_drafts` under its own step name, so the inventory step's own row (the open material)
+is never overwritten by an upload. Nothing here reads a PDF (bot.web.sds does, through bot.sds) and nothing is
+saved to the inventory: the filer saves the card.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.actor import Actor
+from bot.dialogue import Turn
+from bot.inventory.answers import HAZARD_FIELDS, HAZARD_LABELS, STATE_NAMES, components_text, fmt_number
+from bot.inventory.conversation.amounts import fit_units_after_change
+from bot.inventory.conversation.state import Draft, InventoryState
+from bot.models import Chemical, Facility
+from bot.sds.extract import SdsReading
+from bot.services import step_drafts
+
+STEP = "inventory_sds"
+STATE_CODES = {"solid": "a", "liquid": "b", "gas": "c"}
+SDS_FIELDS = ("physical_state", "cas_number", "is_mixture", "components", "hazards")  # what an SDS can answer
+OFFER = "Or upload its Safety Data Sheet (PDF) and I'll fill it in from there."
+NOTHING_KEPT = ("I don't have a Safety Data Sheet from you yet: upload it with the form below the question, or "
+                "answer the question.")
+
+
+def offer(db: Session, facility_id: int, d: Draft, field: Optional[str]) -> Optional[dict[str, Any]]:
+    """The chat page's SDS upload widget under a question an SDS answers, for a material not in the library that
+    no SDS filled yet (None otherwise)."""
+    if d.kind != "new" or d.from_sds or field not in SDS_FIELDS:
+        return None
+    facility = db.get(Facility, facility_id)
+    return {"form": "upload_sds", "facility": facility.cers_id if facility is not None else None,
+            "material": d.name}
+
+
+def keep_reading(db: Session, facility_id: int, user_id: Optional[int], reading: SdsReading,
+                 filename: str = "") -> None:
+    """Keep what was read from an uploaded SDS until the chat applies it (the upload endpoint calls this after the
+    role check)."""
+    step_drafts.keep(db, facility_id, user_id, STEP, {"reading": reading.to_dict(), "filename": filename[:200]})
+
+
+def _take_reading(db: Session, facility_id: int, user_id: Optional[int]) -> Optional[SdsReading]:
+    kept = step_drafts.load(db, facility_id, user_id, STEP)
+    step_drafts.clear(db, facility_id, user_id, STEP)
+    if not kept or not isinstance(kept.get("reading"), dict):
+        return None
+    return SdsReading.from_dict(kept["reading"])
+
+
+def apply_notice(db: Session, actor: Actor, facility_id: int, st: InventoryState, turn: Turn) -> None:
+    """"I uploaded the Safety Data Sheet": the kept reading filled into the open material (a new one, named from
+    the sheet, when none is open). A scan or a PDF that is not an SDS changes nothing: the questions go on."""
+    reading = _take_reading(db, facility_id, actor.subject_user_id)
+    if reading is None:
+        turn.say(NOTHING_KEPT)
+        return
+    if not reading.has_text or not reading.is_sds:
+        turn.say(" ".join(reading.notes[:1]) or "I couldn't read that Safety Data Sheet. Let's answer the questions.")
+        return
+    d = st.pending
+    if d is None:
+        if not reading.product_name:
+            turn.say("I read the Safety Data Sheet but couldn't find the product's name. Tell me the material's name "
+                     "first (e.g. 'Zep degreaser, 20 gallons in the shop'), then upload it again.")
+            return
+        d = st.pending = Draft(kind="new", typed=reading.product_name, values={"ehs": False})
+    elif d.kind is None:  # "did you mean ...?" was open: the sheet says what it is
+        d.kind = "new"
+    elif d.kind != "new":
+        turn.say(f"{d.name} is already filled from the chemical library, so I didn't use the Safety Data Sheet. To add "
+                 "a material from its SDS, finish or cancel this one first.")
+        return
+    said = apply(db, d, reading)
+    turn.say(said)
+
+
+def apply(db: Session, d: Draft, reading: SdsReading) -> str:
+    """Fill the draft from the reading; the message saying what was read and what is left for the filer."""
+    v = d.values
+    filled: list[str] = []
+    parts: list[str] = []
+    if reading.product_name:  # the name on the sheet is the one CERS and the inspector will look up
+        v["common_name"] = reading.product_name[:500]
+    if reading.physical_state:
+        code = STATE_CODES[reading.physical_state]
+        if d.state_said and d.state_said != code:
+            parts.append(f"The SDS says {reading.physical_state}; I kept {STATE_NAMES[d.state_said]}, as you said.")
+        else:
+            v["physical_state"] = code
+            filled.append("physical_state")
+            parts.append(f"physical state {reading.physical_state}"
+                         + (" (an aerosol: a gas under pressure)" if reading.aerosol else ""))
+    comps = reading.components
+    if len(comps) == 1 and (reading.substance or (comps[0].percent_high or 0) >= 99):
+        v["hm_type"] = "a"
+        d.components = []
+        filled.append("hm_type")
+        if comps[0].cas:
+            v["cas_number"] = comps[0].cas
+            chem = _library(db, comps[0].cas)
+            if chem is not None and chem.ehs:
+                v["ehs"] = True
+            filled.append("cas_number")
+            parts.append(f"a pure chemical, CAS {comps[0].cas}")
+        else:
+            parts.append("a pure chemical")
+    elif comps:
+        v["hm_type"] = "b"
+        v["cas_number"] = None
+        if "cas_number" not in d.skipped:
+            d.skipped.append("cas_number")  # a mixture has no CAS number of its own
+        d.components = [_component(db, c) for c in comps]
+        filled += ["hm_type", "components"]
+        parts.append(f"a mixture of {components_text(d.components)}")
+        over = _over_100(d, comps)
+        if over:
+            parts.append(over)
+    if reading.ghs_classes:
+        for f in HAZARD_FIELDS:
+            v[f] = f in reading.cers_hazards
+        v["ghs_hazards"] = list(reading.ghs_hazards) or None
+        filled.append("hazards")
+        chosen = ", ".join(HAZARD_LABELS[h] for h in HAZARD_FIELDS if v.get(h)) or "none"
+        parts.append(f"hazard categories {chosen} (from {'; '.join(reading.ghs_classes)})")
+    d.from_sds = list(dict.fromkeys([*d.from_sds, *filled]))
+    d.review = False
+    if d.ask != "components":
+        d.ask = None
+    msg = f"I read the Safety Data Sheet of {d.name}: " + "; ".join(parts) + "." if parts else \
+        f"I read the Safety Data Sheet of {d.name} but found nothing I could fill in."
+    left = [n for n in reading.notes if "couldn't find the product name" not in n]
+    if left:
+        msg += " " + " ".join(left)
+    msg += " You'll see each of these on the summary card to check before you save."
+    extra = fit_units_after_change(d)
+    return " ".join([msg, *extra])
+
+
+def _over_100(d: Draft, comps: list[Any]) -> Optional[str]:
+    """The highest ends of the SDS's ranges often add up to more than 100%, which CERS refuses: then the filer is
+    asked for the percents to report, with the middles of the ranges offered as a button (never chosen for
+    them)."""
+    total = sum(c["percent"] for c in d.components if c.get("percent") is not None)
+    if total <= 100.0001:
+        return None
+    middles = [{**c, "percent": round(((s.percent_low or 0.0) + s.percent_high) / 2, 2)}
+               for c, s in zip(d.components, comps) if s.percent_high is not None]
+    if len(middles) == len(d.components) and sum(m["percent"] for m in middles) <= 100.0001:
+        d.suggested_components = middles
+    d.ask = "components"
+    return (f"but the highest ends of its ranges add up to {fmt_number(total)}% and CERS takes at most 100% in "
+            "total, so please tell me the percents to report")
+
+
+def _library(db: Session, cas: str) -> Optional[Chemical]:
+    return db.execute(select(Chemical).where(Chemical.cas == cas).limit(1)).scalar_one_or_none()
+
+
+def _component(db: Session, c: Any) -> dict[str, Any]:
+    """A component as the inventory keeps it: the highest percent of the SDS's range (the way CERS asks for it),
+    the library's EHS flag for its CAS number."""
+    chem = _library(db, c.cas) if c.cas else None
+    percent = c.percent_high
+    return {"name": c.name[:500], "percent": round(percent, 2) if percent is not None else None,
+            "cas": c.cas, "ehs": bool(chem is not None and chem.ehs)}
