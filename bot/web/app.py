@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web import api, documents, inventory, pages, review, submit
+from bot.web import api, documents, inventory, pages, review, sds, submit
 from bot.web.sessions import SessionCheck
 
 log = logging.getLogger("bot.web")
@@ -109,6 +109,7 @@ def create_app() -> Starlette:
         Route("/dev/mail", pages.devmail_page),
         Route("/staff/outbox", pages.staff_outbox_page),
         Route("/api/inventory/upload", inventory.upload_api, methods=["POST"]),
+        Route("/api/inventory/sds", sds.sds_api, methods=["POST"]),
         Route("/api/inventory/export", inventory.export_api),
         Route("/inventory/upload", inventory.upload_page),
         Route("/inventory/template.xlsx", inventory.template_download),
