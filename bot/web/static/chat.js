@@ -130,6 +130,7 @@
     else if (custom.form === "login") { renderLoginForm(custom); }
     else if (custom.form === "upload_inventory") { renderUploadWidget(custom); }
     else if (custom.form === "upload_document") { renderDocumentWidget(custom); }
+    else if (custom.form === "upload_sds") { renderSdsWidget(custom); }
     else if (custom.card === "inventory_item") {
       if (custom.text) { showBot(custom.text, true); }
       renderCard(custom);
@@ -694,19 +695,19 @@
     return table;
   }
 
-  function renderDocumentWidget(custom) {
+  /* A PDF upload form in the chat, shared by the documents and the Safety Data Sheet widgets. options: title,
+   * fileLabel, missing (said when no file is chosen), maxMb, url, fields ({name: value} sent with the file),
+   * className, onStored(data, okBox) after a 200 {ok: true}. Shows the server's message for any refusal. */
+  function renderPdfWidget(options) {
     var li = addItem("bot form-card");
     var form = document.createElement("form");
-    form.className = "stack document-upload-form";
+    form.className = "stack " + options.className;
     form.noValidate = true;
-    var label = String(custom.label || "document");
-    var maxMb = Number(custom.max_mb) || 25;
-    var facility = String(custom.facility || "");
-    form.appendChild(textEl("p", "form-title", "Upload your " + label + ": a PDF, up to " + maxMb +
-      " MB. It goes straight to our server, not into the chat."));
+    var maxMb = options.maxMb;
+    form.appendChild(textEl("p", "form-title", options.title));
     formCount += 1;
     var id = "f" + formCount;
-    var fileLabel = textEl("label", "", label + " (PDF)");
+    var fileLabel = textEl("label", "", options.fileLabel);
     fileLabel.htmlFor = id;
     var file = document.createElement("input");
     file.type = "file";
@@ -728,7 +729,7 @@
       event.preventDefault();
       if (done) { return; }
       var chosen = file.files && file.files[0];
-      if (!chosen) { showUploadProblem(box, "Choose the PDF of your " + label + " to upload."); file.focus(); return; }
+      if (!chosen) { showUploadProblem(box, options.missing); file.focus(); return; }
       if (chosen.size > maxMb * 1048576) {
         showUploadProblem(box, "The file is " + (chosen.size / 1048576).toFixed(0) + " MB; CERS takes PDFs up to " +
           maxMb + " MB. Save it smaller (fewer pages, a lower scan resolution) and upload it again.");
@@ -740,9 +741,9 @@
       status.setAttribute("role", "status");
       box.appendChild(status);
       var body = new FormData();
-      body.append("element", String(custom.element || ""));
+      Object.keys(options.fields || {}).forEach(function (key) { body.append(key, String(options.fields[key])); });
       body.append("file", chosen, chosen.name);
-      fetch("/api/documents/upload?facility=" + encodeURIComponent(facility), {
+      fetch(options.url, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Accept": "application/json" },
@@ -757,13 +758,10 @@
         if (result.status === 200 && data.ok) {
           var ok = textEl("div", "upload-ok");
           ok.setAttribute("role", "status");
-          String(data.message || "").split("\n").forEach(function (line) { ok.appendChild(textEl("p", "", line)); });
-          ok.appendChild(documentTable(data));
           box.appendChild(ok);
           done = true;
           form.querySelectorAll("input, button").forEach(function (x) { x.disabled = true; });
-          if (data.message) { remember("bot", data.message); }
-          sendWhenIdle(DOCUMENT_UPLOADED[custom.element] || "I uploaded my site map");
+          options.onStored(data, ok);
         } else {
           showUploadProblem(box, problemText(result));
           if (result.status === 401) { chatLoggedOut(); }
@@ -771,6 +769,50 @@
       }, function () {
         showUploadProblem(box, "The file could not be sent: the connection failed. Check your connection and try again.");
       }).then(function () { if (!done) { submit.disabled = false; } });
+    });
+  }
+
+  function renderDocumentWidget(custom) {
+    var label = String(custom.label || "document");
+    var maxMb = Number(custom.max_mb) || 25;
+    renderPdfWidget({
+      className: "document-upload-form",
+      title: "Upload your " + label + ": a PDF, up to " + maxMb + " MB. It goes straight to our server, not into the chat.",
+      fileLabel: label + " (PDF)",
+      missing: "Choose the PDF of your " + label + " to upload.",
+      maxMb: maxMb,
+      url: "/api/documents/upload?facility=" + encodeURIComponent(String(custom.facility || "")),
+      fields: { element: String(custom.element || "") },
+      onStored: function (data, ok) {
+        String(data.message || "").split("\n").forEach(function (line) { ok.appendChild(textEl("p", "", line)); });
+        ok.appendChild(documentTable(data));
+        if (data.message) { remember("bot", data.message); }
+        sendWhenIdle(DOCUMENT_UPLOADED[custom.element] || "I uploaded my site map");
+      }
+    });
+  }
+
+  // ---- a new material's Safety Data Sheet: {"form": "upload_sds", "facility": "<CERS ID>", "material"} --------
+  /* Posts the PDF to /api/inventory/sds (never through the chat); the server reads it and keeps the reading for
+   * the open material, then the assistant is told with SDS_UPLOADED and shows what it filled, to be checked. */
+  var SDS_UPLOADED = "I uploaded the Safety Data Sheet";
+
+  function renderSdsWidget(custom) {
+    var material = String(custom.material || "the material");
+    var maxMb = Number(custom.max_mb) || 25;
+    renderPdfWidget({
+      className: "sds-upload-form",
+      title: "Upload the Safety Data Sheet of " + material + " (a PDF, up to " + maxMb + " MB): I'll read its name, " +
+        "ingredients, physical state and hazards for you to check.",
+      fileLabel: "Safety Data Sheet (PDF)",
+      missing: "Choose the Safety Data Sheet (PDF) to upload.",
+      maxMb: maxMb,
+      url: "/api/inventory/sds?facility=" + encodeURIComponent(String(custom.facility || "")),
+      fields: {},
+      onStored: function (data, ok) {
+        if (data.message) { ok.appendChild(textEl("p", "", data.message)); remember("bot", data.message); }
+        sendWhenIdle(data.notice || SDS_UPLOADED);
+      }
     });
   }
 
