@@ -106,3 +106,12 @@ def test_a_notice_without_an_upload_says_so(chat: Chat) -> None:  # noqa: F811
 def test_the_notice_is_an_answer_for_the_step_never_a_digression() -> None:
     assert is_sds_notice("I uploaded the Safety Data Sheet.") and is_sds_notice("i uploaded the SDS")
     assert digression(UPLOADED_SDS, "upload_document", 0.99) is None
+
+
+def test_the_upload_is_offered_once_and_again_when_the_filer_asks(chat: Chat) -> None:  # noqa: F811
+    chat.say("we have Glimmex polish in the shop", "add_chemical")
+    assert _widgets(chat)
+    chat.say("liquid")
+    assert "CAS number" in chat.text and not _widgets(chat)  # answering one by one: not offered under each question
+    chat.say("can I upload the SDS instead?")
+    assert _widgets(chat) and "Choose its Safety Data Sheet" in chat.text

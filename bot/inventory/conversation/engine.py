@@ -165,6 +165,13 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
         st.awaiting = None
         from_sds.apply_notice(db, actor, facility_id, st, turn)
         return
+    if pending is not None and from_sds.asks_to_upload(text):
+        widget = from_sds.offer(db, facility_id, pending, None, asked=True)
+        turn.say("Choose its Safety Data Sheet (PDF) below and I'll fill in what it says." if widget else
+                 f"{pending.name} doesn't need its Safety Data Sheet read: "
+                 + ("it was already filled from one." if pending.from_sds else "the chemical library has it."),
+                 custom=widget)
+        return
     if intent == "upload_document" or _names_a_document(low) or documents_chat.upload_notice(text):
         turn.messages.extend(documents_chat.reply(db, actor, facility_id, text).messages)
         if pending is not None:

@@ -10,6 +10,7 @@ saved to the inventory: the filer saves the card.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from sqlalchemy import select
@@ -32,10 +33,22 @@ NOTHING_KEPT = ("I don't have a Safety Data Sheet from you yet: upload it with t
                 "answer the question.")
 
 
-def offer(db: Session, facility_id: int, d: Draft, field: Optional[str]) -> Optional[dict[str, Any]]:
-    """The chat page's SDS upload widget under a question an SDS answers, for a material not in the library that
-    no SDS filled yet (None otherwise)."""
-    if d.kind != "new" or d.from_sds or field not in SDS_FIELDS:
+_ASK_RE = re.compile(r"\b(?:upload|send|attach|add|use|here'?s|have)\b.{0,30}\b(?:sds|msds|safety data sheet)\b|"
+                     r"^(?:from |with )?(?:the |its |my )?(?:sds|msds|safety data sheet)$")
+
+
+def asks_to_upload(text: str) -> bool:
+    """"upload the SDS", "I have the safety data sheet", "use its SDS"."""
+    return bool(_ASK_RE.search(" ".join((text or "").lower().split())))
+
+
+def offer(db: Session, facility_id: int, d: Draft, field: Optional[str], asked: bool = False
+          ) -> Optional[dict[str, Any]]:
+    """The chat page's SDS upload widget for a material not in the library that no SDS filled yet: under its first
+    question an SDS answers (not again once the filer answers them one by one), or whenever the filer asks."""
+    if d.kind not in ("new", None) or d.from_sds:
+        return None
+    if not asked and (d.kind != "new" or field not in SDS_FIELDS or any(f in d.answered for f in SDS_FIELDS)):
         return None
     facility = db.get(Facility, facility_id)
     return {"form": "upload_sds", "facility": facility.cers_id if facility is not None else None,
