@@ -377,6 +377,109 @@ ACETONE = {
 }
 
 
+# ---- 8. a gas supplier: CAS and EC columns first, "n of N" footer, headings without punctuation ----------------
+def gas_cylinder() -> bytes:
+    h = "ArgoWeld 75/25 Shielding Gas"
+    story = [
+        _p("Safety Data Sheet", _STYLES["Title"]),
+        _p("1 Identification", HEAD),
+        _p("Product identifier: ArgoWeld 75/25 Shielding Gas"), _p("Supplier: Central Valley Welding Gases Inc."),
+        _p("2 Hazard(s) identification", HEAD),
+        _p("Classification: Gases under pressure - Compressed gas; Simple asphyxiant"),
+        _p("Hazard statements: H280 Contains gas under pressure; may explode if heated. May displace oxygen and "
+           "cause rapid suffocation."),
+        _p("Carcinogenicity: not classified"),
+        *_filler(8),
+        _p("3 Composition/information on ingredients", HEAD),
+        _table([["CAS No.", "EC No.", "Chemical name", "Concentration"],
+                ["7440-37-1", "231-147-0", "Argon", "75 %"],
+                ["124-38-9", "204-696-9", "Carbon dioxide", "25 %"]], boxed=True),
+        *_filler(3),
+        *_tail(4, lambda n, t: f"{n} {t}", 8),
+        _p("9 Physical and chemical properties", HEAD),
+        _p("Physical state: Gas"), _p("Color: Colorless"), _p("Flash point: Not applicable"),
+        *_tail(10, lambda n, t: f"{n} {t}"),
+    ]
+    return _doc(story, h, "Central Valley Welding Gases Inc.")
+
+
+GAS_CYLINDER = {
+    "product_name": "ArgoWeld 75/25 Shielding Gas",
+    "components": [{"name": "Argon", "cas": "7440-37-1", "percent_high": 75},
+                   {"name": "Carbon dioxide", "cas": "124-38-9", "percent_high": 25}],
+    "physical_state": "gas", "cers_hazards": ["pressure_release", "acute_health"],
+}
+
+
+# ---- 9. a lubricant that is not hazardous: a paste, "Not a hazardous substance or mixture" ----------------------
+def grease() -> bytes:
+    h = "MULTI-PURPOSE LITHIUM GREASE NLGI 2   |   SDS Revision 4   |   2024-02-20"
+    story = [
+        _p("SAFETY DATA SHEET", _STYLES["Title"]),
+        _p("SECTION 1: IDENTIFICATION", HEAD),
+        _p("Product Name: Multi-Purpose Lithium Grease NLGI 2"), _p("Manufacturer: Golden Bear Lubricants"),
+        _p("SECTION 2: HAZARD(S) IDENTIFICATION", HEAD),
+        _p("This product is not a hazardous substance or mixture according to 29 CFR 1910.1200."),
+        _p("GHS label elements: none required."),
+        *_filler(6),
+        _p("SECTION 3: COMPOSITION/INFORMATION ON INGREDIENTS", HEAD),
+        _table([["Ingredient", "CAS Number", "% by Weight"],
+                ["Lubricating oils (petroleum), C20-50, hydrotreated neutral oil-based", "72623-87-1", "80 - 90"],
+                ["Lithium 12-hydroxystearate", "7620-77-1", "5 - 10"],
+                ["Zinc dialkyldithiophosphate", "68649-42-3", "< 2"]], boxed=False,
+               widths=[3.6 * inch, 1.3 * inch, 1.1 * inch]),
+        *_filler(5),
+        *_tail(4, lambda n, t: f"SECTION {n}: {t.upper()}", 8),
+        _p("SECTION 9: PHYSICAL AND CHEMICAL PROPERTIES", HEAD),
+        _p("Appearance: Amber paste"), _p("Odor: Petroleum"), _p("Flash point: > 200 °C (COC, base oil)"),
+        *_tail(10, lambda n, t: f"SECTION {n}: {t.upper()}"),
+    ]
+    return _doc(story, h, "Golden Bear Lubricants - Stockton CA")
+
+
+GREASE = {
+    "product_name": "Multi-Purpose Lithium Grease NLGI 2",
+    "components": [{"name": "Lubricating oils (petroleum), C20-50, hydrotreated neutral oil-based", "cas": "72623-87-1",
+                    "percent_high": 90},
+                   {"name": "Lithium 12-hydroxystearate", "cas": "7620-77-1", "percent_high": 10},
+                   {"name": "Zinc dialkyldithiophosphate", "cas": "68649-42-3", "percent_high": 2}],
+    "physical_state": "solid", "cers_hazards": [],
+}
+
+
+# ---- 10. an OSHA Form 174 style MSDS: roman section numbers, no GHS classes ------------------------------------
+def osha_174() -> bytes:
+    h = "Material Safety Data Sheet - Muriatic Acid 31.45%"
+    story = [
+        _p("MATERIAL SAFETY DATA SHEET", _STYLES["Title"]),
+        _p("May be used to comply with OSHA's Hazard Communication Standard, 29 CFR 1910.1200."),
+        _p("Section I - Manufacturer's Information", HEAD),
+        _p("Product Name: Muriatic Acid 31.45%"), _p("Manufacturer's Name: Sunset Pool and Spa Chemicals"),
+        _p("Section II - Hazardous Ingredients/Identity Information", HEAD),
+        _table([["Hazardous Components (Specific Chemical Identity; Common Name(s))", "CAS#", "%"],
+                ["Hydrogen chloride", "7647-01-0", "31.45"],
+                ["Water", "7732-18-5", "68.55"]], boxed=False),
+        _p("Section III - Physical/Chemical Characteristics", HEAD),
+        _p("Appearance and Odor: Clear to slightly yellow fuming liquid, pungent odor"),
+        _p("Specific Gravity (H2O = 1): 1.16"),
+        _p("Section IV - Fire and Explosion Hazard Data", HEAD), _p("Flash Point (Method Used): None"),
+        *_filler(6),
+        _p("Section V - Reactivity Data", HEAD), *_filler(2),
+        _p("Section VI - Health Hazard Data", HEAD),
+        _p("Causes severe skin burns and eye damage. Harmful if inhaled."),
+        *_filler(3),
+    ]
+    return _doc(story, h, "Sunset Pool and Spa Chemicals")
+
+
+OSHA_174 = {
+    "product_name": "Muriatic Acid 31.45%",
+    "components": [{"name": "Hydrogen chloride", "cas": "7647-01-0", "percent_high": 31.45},
+                   {"name": "Water", "cas": "7732-18-5", "percent_high": 68.55}],
+    "physical_state": "liquid", "cers_hazards": ["acute_health"],
+}
+
+
 # ---- a scan: a page with no text ---------------------------------------------------------------------------------
 def scanned() -> bytes:
     buffer = io.BytesIO()
@@ -404,6 +507,9 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("paint", paint, PAINT),
     Layout("old_msds", old_msds, OLD_MSDS),
     Layout("acetone", acetone, ACETONE),
+    Layout("gas_cylinder", gas_cylinder, GAS_CYLINDER),
+    Layout("grease", grease, GREASE),
+    Layout("osha_174", osha_174, OSHA_174),
 )
 
 

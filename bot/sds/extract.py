@@ -25,7 +25,8 @@ SECTION_KEYS = ("identification", "hazards", "composition", "first_aid", "fire",
 # on ingredients"; hazards before identification: "Hazards identification").
 _HEADINGS: tuple[tuple[str, str], ...] = (
     ("composition", r"composition|ingredients?\b|hazardous components"),
-    ("hazards", r"hazards? identification|hazard\(s\) identification|hazards? information|emergency overview"),
+    ("hazards", r"hazards? identification|hazard\(s\) identification|hazards? information|emergency overview|"
+                r"health hazard data"),
     ("identification", r"identification|product and company|chemical product"),
     ("first_aid", r"first[- ]aid"),
     ("fire", r"fire[- ]?fighting|fire and explosion"),
@@ -46,7 +47,9 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
 _HEADING_RE = re.compile(
     r"^\s*(?:(?P<word>section|sect\.)\s*)?(?P<num>\d{1,2}|[ivx]{1,5})(?![\d.]\d)\s*[.:)]?\s*[-–—:.]?\s*"
     r"(?P<title>[A-Za-z(].{2,90})$", re.IGNORECASE)
-_PAGE_RE = re.compile(r"\bpage\s*:?\s*\d+\s*(?:of|/)\s*\d+\b|^\s*\d+\s*/\s*\d+\s*$|^\s*page\s*\d+\s*$", re.I)
+_PAGE_RE = re.compile(r"\bpage\s*:?\s*\d+\s*(?:of|/)\s*\d+\b|^\s*\d+\s*(?:/|of)\s*\d+\s*$|^\s*page\s*\d+\s*$",
+                      re.I)
+EDGE = 3  # lines at the top and at the bottom of a page where a running header or footer can be
 CAS_SHAPE = r"(?<![\d-])(\d{2,7})\s?-\s?(\d{2})\s?-\s?(\d)(?![\d-])"
 _CAS_RE = re.compile(CAS_SHAPE)
 _CAS_LABEL_RE = re.compile(r"\b(?:CAS(?:[- ]?(?:No|Number|Nr|RN|Reg(?:istry)?\.?(?: No)?)\.?)?\s*[:#.]?\s*|CAS#\s*)",
@@ -86,6 +89,7 @@ class SdsReading:
     cers_hazards: list[str] = field(default_factory=list)  # fhc_fire, ... (bot.inventory.answers.HAZARD_FIELDS)
     ghs_hazards: list[str] = field(default_factory=list)  # FHCPhysicalFlammable, ... (newer CERS columns)
     flash_point: Optional[str] = None
+    hazards_known: bool = False  # hazard classes were found, or the sheet says it is not hazardous
     notes: list[str] = field(default_factory=list)  # problems in plain words, for the filer
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,17 +127,18 @@ def clean_lines(pages: list[str]) -> list[str]:
     split = [[ln for ln in p if ln] for p in split]
     counts: dict[str, int] = {}
     for p in split:
-        for ln in set(p):
+        for ln in set(p[:EDGE] + p[-EDGE:]):
             counts[ln] = counts.get(ln, 0) + 1
     repeated = {ln for ln, n in counts.items() if len(split) >= 2 and n >= max(2, (len(split) + 1) // 2)}
     out: list[str] = []
     for i, p in enumerate(split):
-        for ln in p:
+        for k, ln in enumerate(p):
+            edge = k < EDGE or k >= len(p) - EDGE
             if _PAGE_RE.search(ln) and len(ln) < 120:
                 ln = _PAGE_RE.sub(" ", ln).strip()
                 if not ln or ln in repeated:
                     continue
-            if i > 0 and ln in repeated:
+            if i > 0 and edge and ln in repeated:
                 continue
             out.append(ln)
     return out
@@ -181,7 +186,7 @@ def split_sections(lines: list[str]) -> dict[str, list[str]]:
 _NAME_LABELS = (r"product name", r"trade name", r"product identifier", r"material name", r"commercial product name",
                 r"product(?: code and)? name", r"identification of the substance(?:/mixture)?", r"product",
                 r"chemical name", r"name")
-_MAKER_LABELS = (r"manufacturer(?:\s*/\s*supplier)?", r"manufactured by", r"company name", r"company", r"supplier",
+_MAKER_LABELS = (r"manufacturer'?s name", r"manufacturer(?:\s*/\s*supplier)?", r"manufactured by", r"company name", r"company", r"supplier",
                  r"distributor", r"distributed by")
 
 
@@ -214,11 +219,13 @@ def read_identification(sections: dict[str, list[str]]) -> tuple[Optional[str], 
 _HEADER_ROW_RE = re.compile(
     r"^(?:\d\.\d\b.*|(?:chemical|common|component|ingredient|hazardous|substance|material)s?\b.*"
     r"(?:name|cas|%|weight|concentration)|cas\b.*|.*\bweight\s*[-%]|.*%\s*\(?(?:by )?w(?:eigh)?t|"
-    r"(?:substances?|mixtures?|composition|components?|ingredients?)\s*:?\s*$|"
+    r"(?:substances?|mixtures?|composition|components?|ingredients?|concentration|weight|percent|classification|"
+    r"(?:chemical |common |component |ingredient )?names?|cas(?: no\.?| number| #)?|ec no\.?|%(?: by weight)?)\s*:?\s*$|"
     r"(?:ec|index|reach|einecs)[- ]?(?:no|number|registration)\b.*|.*\bregistration number\b.*|"
     r"synonyms?\b.*|formula\b.*|molecular\b.*|(?:the )?(?:exact|specific) (?:percentage|chemical identity).*|"
     r"\*.*|note\b.*|footnote.*|for the full text.*|full text of.*|.*\bclassification\b.*|"
     r"information on ingredients.*|.*regulation \(ec\).*)$", re.I)
+_EC_RE = re.compile(r"(?<![\d-])\d{3}-\d{3}-\d(?![\d-])|(?<![\d-])\d{3}-\d{3}-\d{2}-[\dX](?![\d-])")
 _CLASSIF_RE = re.compile(
     r"\bH\d{3}[A-Za-z]*\b|\bEUH\d{3}\b|\b(?:category|cat\.)\s*\d[A-C]?\b|"
     r"(?:[A-Z][a-z]+\.\s?){1,3}(?:[A-Z][a-z]+\.?\s)?\d[A-C]?\b|\bSTOT (?:SE|RE) \d\b|\bM-factor.*", re.U)
@@ -227,16 +234,15 @@ _CLASSIF_RE = re.compile(
 def _percent(text: str) -> tuple[Optional[float], Optional[float], bool]:
     """(low, high, found) of the first percent in `text`: "10 - 30", "10-<25", ">= 60 - < 80 %", "< 1", "30 - 60
     %", "100". Classification codes ("Flam. Liq. 2", "H225") are removed first so they are not read as one."""
-    t = _CLASSIF_RE.sub(" ", _CAS_RE.sub(" ", text)).replace(",", ".")
+    t = _CLASSIF_RE.sub(" ", _EC_RE.sub(" ", _CAS_RE.sub(" ", text)))
+    t = re.sub(r"(\d),(\d)", r"\1.\2", t)
     for rx in (_RANGE_PCT, _RANGE_BARE):
-        m = rx.search(t)
-        if m:
+        for m in rx.finditer(t):
             low, high = float(m.group(2)), float(m.group(4))
             if 0 <= low < high <= 100:
                 return low, high, True
     for rx in (_SINGLE_PCT, _CMP_BARE):
-        m = rx.search(t)
-        if m:
+        for m in rx.finditer(t):
             x = float(m.group(2))
             cmp = m.group(1).replace(" ", "").lower()
             if x > 100:
@@ -246,18 +252,21 @@ def _percent(text: str) -> tuple[Optional[float], Optional[float], bool]:
             if cmp.startswith(("<", "≤", "=<", "less", "up")):
                 return None, x, True
             return x, x, True
-    m = _BARE.search(t)
-    if m and 0 < float(m.group(1)) <= 100:
-        x = float(m.group(1))
-        return x, x, True
+    for m in _BARE.finditer(t):
+        if 0 < float(m.group(1)) <= 100:
+            x = float(m.group(1))
+            return x, x, True
     return None, None, False
 
 
 def _name_part(text: str) -> str:
     text = _CAS_LABEL_RE.sub(" ", text)
-    text = re.sub(r"(?i)\b(?:ec|einecs|index)[- ]?(?:no\.?|number)\s*:?\s*[\d-]+", " ", text)
-    text = re.split(r"\s(?:[<>≤≥]\s*=?\s*)?\d{1,3}(?:\.\d+)?\s*(?:-|–|%|$)", " " + text)[0]
-    return " ".join(text.replace("|", " ").split()).strip(" :;,.-*")
+    text = re.sub(r"(?i)\b(?:ec|einecs|index|reach)[- ]?(?:no\.?|number|registration(?: no\.?)?)\s*:?\s*[\d-]+[\dX]?",
+                  " ", text)
+    text = _EC_RE.sub(" ", text)
+    text = re.split(r"\s(?:[<>≤≥]\s*=?\s*)?\d{1,3}(?:\.\d+)?\s*(?:%|$|[-–]\s*[<>≤≥=]*\s*\d)", " " + text)[0]
+    text = re.sub(r"\(\s*\)", " ", text)
+    return " ".join(text.replace("|", " ").split()).strip(" :;,.-*(")
 
 
 def _is_name_line(ln: str) -> bool:
@@ -274,8 +283,18 @@ def _secret_row(ln: str, prev: Optional[str]) -> bool:
     m = _SECRET_RE.search(ln)
     if not m or _HEADER_ROW_RE.match(ln) or len(ln.split()) > 9 or ln.rstrip().endswith("."):
         return False
-    return bool(re.search(r"[A-Za-z]{3,}", ln[:m.start()])) or (m.start() == 0 and len(ln.split()) <= 3 and
-                                                                 prev is not None and _is_name_line(prev))
+    if _secret_name(ln):
+        return True
+    return m.start() == 0 and len(ln.split()) <= 3 and prev is not None and _is_name_line(prev)
+
+
+def _secret_name(ln: str) -> str:
+    """The name in a row whose CAS or percent is withheld: "Surfactant blend Proprietary Trade secret" ->
+    "Surfactant blend"; "Proprietary surfactant Trade Secret 1-5" -> "Proprietary surfactant"."""
+    text = re.sub(r"(?i)\b(?:trade secret|confidential|withheld|not disclosed)\b\*?", " ", ln)
+    text = re.sub(r"(?i)\bproprietary\b\*?(?=\s*(?:$|[<>≤≥\d*]))", " ", text)
+    name = _name_part(text)
+    return name if re.search(r"[A-Za-z]{3,}", name) else ""
 
 
 def read_components(lines: list[str], product: Optional[str], notes: list[str]) -> tuple[list[SdsComponent], bool]:
@@ -291,8 +310,10 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
     for a in anchors:
         ln = lines[a]
         m = _CAS_RE.search(ln)
-        before = ln[:m.start()] if m else ln[:_SECRET_RE.search(ln).start()]  # type: ignore[union-attr]
-        name = _name_part(before)
+        name = _name_part(ln[:m.start()]) if m else _secret_name(ln)
+        if m and not name and not _HEADER_ROW_RE.match(ln):  # "67-64-1  Acetone  30 - 40": the CAS column first
+            after_name = _name_part(ln[m.end():])
+            name = after_name if re.search(r"[A-Za-z]{3,}", after_name) else ""
         start = a
         prev = a - 1
         if prev >= 0 and prev not in taken and _is_name_line(lines[prev]):
@@ -302,6 +323,13 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
             elif name[:1].islower() or lines[prev].rstrip().endswith((",", "(", "-")):
                 name, start = f"{lines[prev]} {name}", prev  # a name wrapped in its table cell
                 taken.add(prev)
+        if not name and not substance:  # "7440-37-1 / 231-147-0 / Argon / 75 %": the name after the CAS, in a cell
+            nxt = next((j for j in range(a + 1, min(a + 4, len(lines)))
+                        if j not in taken and not _CAS_RE.search(lines[j]) and _is_name_line(lines[j])
+                        and len(lines[j].split()) <= 10 and not lines[j].endswith(".")), None)
+            if nxt is not None and all(not _CAS_RE.search(lines[j]) for j in range(a + 1, nxt)):
+                name = _name_part(lines[nxt]) or lines[nxt]
+                taken.add(nxt)
         if not name and _SECRET_RE.search(ln):
             name = "Trade secret ingredient"
         names[a] = (name, start)
@@ -351,7 +379,8 @@ STATE_WORDS: tuple[tuple[str, str], ...] = (
     (r"liquid|solution|emulsion|suspension|oily|gel\b|syrup|viscous", "liquid"),
     (r"solid|powder|granul|crystal|pellet|tablet|flake|paste|putty|grease|wax|bead|prill|dust|briquette", "solid"),
 )
-_STATE_LABELS = (r"physical state", r"state", r"form", r"appearance(?:\s*/\s*form)?", r"appearance\s*form")
+_STATE_LABELS = (r"physical state", r"state", r"form", r"appearance(?:\s*/\s*form|\s+and\s+odou?r)?",
+                 r"appearance\s*form")
 
 
 def _state_of(words: str) -> Optional[str]:
@@ -380,9 +409,11 @@ def read_properties(lines: list[str]) -> tuple[Optional[str], Optional[str], boo
         if state:
             break
     joined = " ".join(lines)
-    aerosol = bool(re.search(r"\baerosol\b", joined, re.I)) and state in ("gas", None)
-    if aerosol:
-        state = "gas"
+    aerosol = bool(re.search(r"\baerosol", joined, re.I))
+    labelled_aerosol = any(re.match(rf"^(?:[a-z]\)\s*|\d\.\d\s*)?(?:{'|'.join(_STATE_LABELS)})\b.*\baerosol", ln, re.I)
+                           for ln in lines)
+    if aerosol and (state is None or labelled_aerosol):
+        state = "gas"  # an aerosol can: a gas under pressure (see STATE_WORDS)
     flash = None
     m = re.search(r"(?i)flash\s*point\s*(?:\([^)]*\))?\s*(?:[:.]|-(?!\s*\d))?\s*([^\n]{1,60}?)(?=\s{2,}|$|\s(?:method|auto|lower|"
                   r"upper|evaporation|flammab))", "\n".join(lines), re.M)
@@ -396,7 +427,39 @@ _PRECAUTION_RE = re.compile(
     r"\bP\d{3}\b|\bif\b[^.:]{0,40}\b(?:occurs|persists|concerned)\b|"
     r"\bif (?:swallowed|inhaled|on skin|in eyes|exposed)\s*(?:\(|:|or\b)|"
     r"unknown (?:acute )?toxicity|^\s*(?:wear|avoid|keep|store|wash|do not|get medical|call|dispose|take|use|rinse|"
-    r"remove|ground|obtain|contaminated|immediately|in case)\b", re.I)
+    r"remove|ground|obtain|contaminated|immediately|in case)\b|"
+    r"\bnot (?:classified|applicable|listed|identified|considered|determined|available)\b|\bno data\b|\bnone known\b",
+    re.I)
+_NOT_HAZARDOUS_RE = re.compile(
+    r"not (?:a )?hazardous (?:substance|mixture|chemical|product)|not classified as (?:a )?hazardous|"
+    r"not (?:considered )?hazardous (?:according|under|by)|no (?:ghs )?classification|not classified\.?$|"
+    r"does not meet the criteria for classification|not regulated as a hazardous|non-hazardous", re.I)
+# The SARA 311/312 (the older federal, and CERS) categories that many US sheets print in section 15: read only
+# when section 2 gives no GHS class (an old MSDS).
+_SARA = ((ghs.FIRE, r"fire hazard|flammable \(gases, aerosols, liquids, or solids\)"),
+         (ghs.PRESSURE, r"sudden release of pressure|pressure hazard"),
+         (ghs.REACTIVE, r"reactive hazard|reactivity hazard"),
+         (ghs.ACUTE, r"acute (?:health )?hazard|immediate \(acute\)(?: health)?(?: hazard)?"),
+         (ghs.CHRONIC, r"chronic (?:health )?hazard|delayed \(chronic\)(?: health)?(?: hazard)?"))
+
+
+def read_sara(lines: list[str]) -> list[str]:
+    """CERS hazard fields from "SARA 311/312 Hazard categories: Fire hazard, Acute health hazard" (a category
+    followed by "No" is not taken)."""
+    text = " ".join(lines)
+    if not re.search(r"(?i)311\s*/\s*312|hazard categor", text):
+        return []
+    found = []
+    for f, pattern in _SARA:
+        m = re.search(rf"(?i)\b(?:{pattern})\b\s*[:\-]?\s*(yes|no|x)?\b", text)
+        if m and (m.group(1) or "yes").lower() != "no":
+            found.append(f)
+    return found
+
+
+def not_hazardous(lines: list[str]) -> bool:
+    """Section 2 says the product is not classified as hazardous."""
+    return any(_NOT_HAZARDOUS_RE.search(ln) for ln in lines)
 
 
 def read_hazards(lines: list[str]) -> dict[str, Optional[str]]:
@@ -448,6 +511,13 @@ def read_text(pages: list[str]) -> SdsReading:
     reading.ghs_classes = [ghs.class_label(n, c) for n, c in found.items()]
     reading.cers_hazards = ghs.cers_hazards(list(found))
     reading.ghs_hazards = ghs.ghs_headers(list(found))
+    if not found:
+        reading.cers_hazards = read_sara(sections.get("regulatory", []))
+        reading.hazards_known = bool(reading.cers_hazards) or not_hazardous(sections.get("hazards", []))
+        if not reading.hazards_known:
+            reading.notes.append("I couldn't find the hazard classes in section 2.")
+    else:
+        reading.hazards_known = True
     return reading
 
 

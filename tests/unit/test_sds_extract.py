@@ -99,3 +99,25 @@ def test_the_measure_scores_a_reading_against_its_expected_json(readings: dict) 
     for layout in sds_layouts.LAYOUTS:
         score_one(layout.name, layout.expected, readings[layout.name], s)
     assert s.right == s.total and s.extra_components == 0
+
+
+def test_a_sheet_that_is_not_hazardous_says_so_and_an_old_one_falls_back_on_sara_categories(readings: dict) -> None:
+    grease = readings["grease"]
+    assert grease.hazards_known and grease.cers_hazards == [] and grease.physical_state == "solid"  # a paste
+    old = read_text(["SECTION 1 - PRODUCT IDENTIFICATION\nProduct Name: Old Solvent\n"
+                     "SECTION 2 - HAZARDOUS INGREDIENTS\nMineral spirits 8052-41-3 100\n"
+                     "SECTION 3 - HAZARDS IDENTIFICATION\nAvoid breathing vapors.\n"
+                     "SECTION 15 - REGULATORY INFORMATION\nSARA 311/312 Hazard Categories: Fire Hazard: Yes  "
+                     "Acute Health Hazard: Yes  Chronic Health Hazard: No  Reactive Hazard: No"])
+    assert old.cers_hazards == ["fhc_fire", "fhc_acute_health"] and old.hazards_known
+    unknown = read_text(["1. Identification\nProduct name: Mystery Mix\n2. Hazards identification\nSee label.\n"
+                         "3. Composition\nEthanol 64-17-5 10 - 30"])
+    assert not unknown.hazards_known and any("hazard classes" in n for n in unknown.notes)
+
+
+def test_ec_and_index_numbers_are_never_read_as_cas_or_percent() -> None:
+    r = read_text(["1. Identification\nProduct name: Solvent X\n2. Hazards identification\nH225\n"
+                   "3. Composition/information on ingredients\n"
+                   "Ethanol 64-17-5 200-578-6 603-002-00-5 10 - 30 %\n67-63-0 Propan-2-ol 5 - 10"])
+    assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Ethanol", "64-17-5", 30),
+                                                                         ("Propan-2-ol", "67-63-0", 10)]

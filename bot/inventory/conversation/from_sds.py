@@ -138,13 +138,15 @@ def apply(db: Session, d: Draft, reading: SdsReading) -> str:
         over = _over_100(d, comps)
         if over:
             parts.append(over)
-    if reading.ghs_classes:
+    if reading.hazards_known or reading.ghs_classes:
         for f in HAZARD_FIELDS:
             v[f] = f in reading.cers_hazards
         v["ghs_hazards"] = list(reading.ghs_hazards) or None
         filled.append("hazards")
         chosen = ", ".join(HAZARD_LABELS[h] for h in HAZARD_FIELDS if v.get(h)) or "none"
-        parts.append(f"hazard categories {chosen} (from {'; '.join(reading.ghs_classes)})")
+        source = "; ".join(reading.ghs_classes) or ("its regulatory section" if reading.cers_hazards
+                                                     else "not classified as hazardous")
+        parts.append(f"hazard categories {chosen} (from {source})")
     d.from_sds = list(dict.fromkeys([*d.from_sds, *filled]))
     d.review = False
     if d.ask != "components":
