@@ -209,7 +209,9 @@ def read_identification(sections: dict[str, list[str]]) -> tuple[Optional[str], 
     name = _labelled(lines, _NAME_LABELS) or _labelled(sections.get("_head", []), _NAME_LABELS[:5])
     maker = _labelled(lines, _MAKER_LABELS)
     if name:
-        name = re.split(r"\s{2,}|\s+(?:revision|version|date|sds\s*#|msds\s*#)\b", name, flags=re.I)[0].strip()
+        name = re.split(r"\s{2,}|\s+(?:revision|version|date|sds\s*(?:#|no|number)|msds\s*(?:#|no|number)|product "
+                        r"(?:code|number|no\.?)|item (?:code|number|no\.?)|catalog|part (?:number|no\.?)|sku|"
+                        r"recommended use|synonyms?|cas)\b", name, flags=re.I)[0].strip(" :;,")
     if maker:
         maker = re.split(r"\s{2,}|,\s*\d|\s+\d{2,}", maker)[0].strip(" ,")
     return name or None, maker or None
@@ -217,7 +219,7 @@ def read_identification(sections: dict[str, list[str]]) -> tuple[Optional[str], 
 
 # ---- section 3 ----------------------------------------------------------------------------------------------------
 _HEADER_ROW_RE = re.compile(
-    r"^(?:\d\.\d\b.*|(?:chemical|common|component|ingredient|hazardous|substance|material)s?\b.*"
+    r"^(?:\d\.\d{1,2}\.?\s+[A-Za-z].*|(?:chemical|common|component|ingredient|hazardous|substance|material)s?\b.*"
     r"(?:name|cas|%|weight|concentration)|cas\b.*|.*\bweight\s*[-%]|.*%\s*\(?(?:by )?w(?:eigh)?t|"
     r"(?:substances?|mixtures?|composition|components?|ingredients?|concentration|weight|percent|classification|"
     r"(?:chemical |common |component |ingredient )?names?|cas(?: no\.?| number| #)?|ec no\.?|%(?: by weight)?)\s*:?\s*$|"
@@ -227,11 +229,12 @@ _HEADER_ROW_RE = re.compile(
     r"information on ingredients.*|.*regulation \(ec\).*)$", re.I)
 _EC_RE = re.compile(r"(?<![\d-])\d{3}-\d{3}-\d(?![\d-])|(?<![\d-])\d{3}-\d{3}-\d{2}-[\dX](?![\d-])")
 _CLASSIF_RE = re.compile(
-    r"\bH\d{3}[A-Za-z]*\b|\bEUH\d{3}\b|\b(?:category|cat\.)\s*\d[A-C]?\b|"
+    r"\bH\d{3}[A-Za-z]*\b|\bEUH\d{3}\b|\b(?:category|cat\.)\s*\d[A-C]?\b|\bAquatic (?:Acute|Chronic) \d\b|"
+    r"\bWater-react\. \d\b|"
     r"(?:[A-Z][a-z]+\.\s?){1,3}(?:[A-Z][a-z]+\.?\s)?\d[A-C]?\b|\bSTOT (?:SE|RE) \d\b|\bM-factor.*", re.U)
 
 
-def _percent(text: str) -> tuple[Optional[float], Optional[float], bool]:
+def _percent(text: str, bare: bool = True) -> tuple[Optional[float], Optional[float], bool]:
     """(low, high, found) of the first percent in `text`: "10 - 30", "10-<25", ">= 60 - < 80 %", "< 1", "30 - 60
     %", "100". Classification codes ("Flam. Liq. 2", "H225") are removed first so they are not read as one."""
     t = _CLASSIF_RE.sub(" ", _EC_RE.sub(" ", _CAS_RE.sub(" ", text)))
@@ -252,7 +255,7 @@ def _percent(text: str) -> tuple[Optional[float], Optional[float], bool]:
             if cmp.startswith(("<", "≤", "=<", "less", "up")):
                 return None, x, True
             return x, x, True
-    for m in _BARE.finditer(t):
+    for m in _BARE.finditer(t if bare else ""):
         if 0 < float(m.group(1)) <= 100:
             x = float(m.group(1))
             return x, x, True
@@ -267,6 +270,17 @@ def _name_part(text: str) -> str:
     text = re.split(r"\s(?:[<>≤≥]\s*=?\s*)?\d{1,3}(?:\.\d+)?\s*(?:%|$|[-–]\s*[<>≤≥=]*\s*\d)", " " + text)[0]
     text = re.sub(r"\(\s*\)", " ", text)
     return " ".join(text.replace("|", " ").split()).strip(" :;,.-*(")
+
+
+def _lead_name(ln: str) -> str:
+    """"Methanol Flam. Liq. 2; Acute Tox. 3; >= 50 - < 70 %" -> "Methanol": a name cell followed on its line by
+    the classification and the percent cells."""
+    if _HEADER_ROW_RE.match(ln) or _CAS_RE.search(ln):
+        return ""
+    head = re.split(r"\bH\d{3}|;|(?:[A-Z][a-z]+\.\s?){1,3}\d|\bSTOT\b|\bAquatic\b|[<>≤≥]|\s\d{1,3}(?:\.\d+)?\s*(?:%|[-–])",
+                    ln)[0]
+    name = _name_part(head)
+    return name if re.search(r"[A-Za-z]{3,}", name) and len(name.split()) <= 8 else ""
 
 
 def _is_name_line(ln: str) -> bool:
@@ -316,13 +330,21 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
             name = after_name if re.search(r"[A-Za-z]{3,}", after_name) else ""
         start = a
         prev = a - 1
-        if prev >= 0 and prev not in taken and _is_name_line(lines[prev]):
+        labelled = re.match(r"(?i)^(?:chemical |component |ingredient |substance )?name\s*:\s*(.+)$",
+                            lines[prev]) if prev >= 0 and not name else None
+        if labelled and prev not in taken:  # "Chemical name: Toluene" / "CAS number: 108-88-3" / "Concentration: ..."
+            name, start = labelled.group(1).strip(), prev
+            taken.add(prev)
+        elif prev >= 0 and prev not in taken and _is_name_line(lines[prev]):
             if not name:
                 name, start = _name_part(lines[prev]) or lines[prev], prev
                 taken.add(prev)
             elif name[:1].islower() or lines[prev].rstrip().endswith((",", "(", "-")):
                 name, start = f"{lines[prev]} {name}", prev  # a name wrapped in its table cell
                 taken.add(prev)
+        elif prev >= 0 and prev not in taken and not name and _lead_name(lines[prev]):
+            name, start = _lead_name(lines[prev]), prev
+            taken.add(prev)
         if not name and not substance:  # "7440-37-1 / 231-147-0 / Argon / 75 %": the name after the CAS, in a cell
             nxt = next((j for j in range(a + 1, min(a + 4, len(lines)))
                         if j not in taken and not _CAS_RE.search(lines[j]) and _is_name_line(lines[j])
@@ -335,7 +357,7 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
         names[a] = (name, start)
     out: list[SdsComponent] = []
     for k, a in enumerate(anchors):
-        name, _ = names[a]
+        name, start = names[a]
         end = names[anchors[k + 1]][1] if k + 1 < len(anchors) else len(lines)
         ln = lines[a]
         m = _CAS_RE.search(ln)
@@ -346,6 +368,10 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
             if found:
                 break
             low, high, found = _percent(r)
+        if not found and m:  # "Toluene 30-60 108-88-3": the percent column before the CAS
+            low, high, found = _percent(ln[:m.start()], bare=False)
+        if not found and start < a:  # the name's own line: "Methanol Flam. Liq. 2; ... >= 50 - < 70 %"
+            low, high, found = _percent(" ".join(lines[start:a]), bare=False)
         own = [ln, *(r for r in lines[a + 1:end] if not _HEADER_ROW_RE.match(r))]
         secret = bool(_SECRET_RE.search(" ".join(own)) or re.search(r"\*\s*$", ln))
         cas: Optional[str] = None
@@ -379,7 +405,7 @@ STATE_WORDS: tuple[tuple[str, str], ...] = (
     (r"liquid|solution|emulsion|suspension|oily|gel\b|syrup|viscous", "liquid"),
     (r"solid|powder|granul|crystal|pellet|tablet|flake|paste|putty|grease|wax|bead|prill|dust|briquette", "solid"),
 )
-_STATE_LABELS = (r"physical state", r"state", r"form", r"appearance(?:\s*/\s*form|\s+and\s+odou?r)?",
+_STATE_LABELS = (r"physical state", r"physical form", r"state", r"form", r"appearance(?:\s*/\s*form|\s+and\s+odou?r)?",
                  r"appearance\s*form")
 
 

@@ -121,3 +121,13 @@ def test_ec_and_index_numbers_are_never_read_as_cas_or_percent() -> None:
                    "Ethanol 64-17-5 200-578-6 603-002-00-5 10 - 30 %\n67-63-0 Propan-2-ol 5 - 10"])
     assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Ethanol", "64-17-5", 30),
                                                                          ("Propan-2-ol", "67-63-0", 10)]
+
+
+def test_labelled_blocks_percent_before_cas_and_a_product_code_on_the_name_line() -> None:
+    r = read_text(["1. Identification\nProduct name: Acme Degreaser Product code: AD-77\n"
+                   "2. Hazards identification\nH319\n3. Composition/information on ingredients\n"
+                   "Chemical name: Toluene\nCAS number: 108-88-3\nConcentration: 30-60%\n"
+                   "Xylene 5 - 10 % 1330-20-7\n9. Physical and chemical properties\nPhysical form: Liquid"])
+    assert r.product_name == "Acme Degreaser" and r.physical_state == "liquid"
+    assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Toluene", "108-88-3", 60),
+                                                                         ("Xylene", "1330-20-7", 10)]
