@@ -40,6 +40,7 @@ UPLOADED_NOTICE = {"site_map": "I uploaded my site map",
 SHORT = {"site_map": "site map", "emergency_response_plan": "emergency response plan",
          "employee_training_plan": "training plan"}
 
+PLAN_ELEMENTS = ("emergency_response_plan", "employee_training_plan")  # the documents a draft can be made of
 DRAFT_OFFER = ("No plan yet? I can draft one from your filing: download it, complete the blanks, sign it and upload "
                "it here.")
 # Asked for a document in the middle of another form (sign-up, a facility search): after that one.
@@ -76,6 +77,17 @@ def upload_notice(text: str) -> Optional[str]:
     return next(e for e, s in UPLOADED_NOTICE.items() if s.lower().endswith(found.group(1)))
 
 
+_DRAFT_RE = re.compile(r"\b(?:draft|template|sample|example|blank|write|make|create|put together|prepare)\b|"
+                       r"\b(?:don'?t|do not|doesn'?t|never|haven'?t) (?:have|had|wrote|written|made)\b|"
+                       r"\bno (?:\w+ ){0,3}plan\b")
+
+
+def asks_for_draft(text: str) -> bool:
+    """The filer has no plan or asks for one to be written ("can you draft the emergency plan", "is there a
+    template", "we don't have a training plan")."""
+    return bool(_DRAFT_RE.search(text.lower()))
+
+
 def says_provided_elsewhere(text: str) -> bool:
     """"it's provided elsewhere in CERS", "our training plan is part of the contingency plan"."""
     return bool(_ELSEWHERE_RE.search(" ".join((text or "").lower().split())))
@@ -106,7 +118,7 @@ def draft_url(element: str, cers_id: str) -> str:
 
 def _draft_offer(element: str, cers_id: str) -> str:
     """For a plan with nothing on file: the sentence and the link to its draft ("" for the site map)."""
-    if element not in ("emergency_response_plan", "employee_training_plan"):
+    if element not in PLAN_ELEMENTS:
         return ""
     return f"\n{DRAFT_OFFER}\nYour draft (PDF): {draft_url(element, cers_id)}"
 
@@ -127,8 +139,9 @@ def _what_it_must_show(element: str) -> str:
     return text
 
 
-def offer(db: Session, actor: Actor, facility_id: int, element: Optional[str]) -> Turn:
-    """What the document must show, what is on file now, and the upload widget; without an element, which one."""
+def offer(db: Session, actor: Actor, facility_id: int, element: Optional[str], want_draft: bool = False) -> Turn:
+    """What the document must show, what is on file now, and the upload widget; without an element, which one.
+    A plan's draft is offered when none is on file, or first when the filer asked for one (`want_draft`)."""
     current = service.current_documents(db, actor, facility_id)
     turn = Turn()
     if element not in service.ELEMENTS:
@@ -144,6 +157,10 @@ def offer(db: Session, actor: Actor, facility_id: int, element: Optional[str]) -
     if on_file is not None:
         now = (f"\nOn file now: {service.describe(on_file)}. A new upload replaces it (the earlier one is kept in "
                "the history).")
+    if want_draft and element in PLAN_ELEMENTS:
+        turn.say(f"Here is a draft of your {label}, filled in from your filing: {draft_url(element, facility.cers_id)}"
+                 "\nDownload it, check what is filled in, complete the blanks, sign and date it, then upload it "
+                 "here.")
     turn.say(f"Your {label}: a PDF, up to {_max_mb()} MB.\n{_what_it_must_show(element)}{now}")
     buttons = ()
     if element in service.PROVIDED_ELSEWHERE_ELEMENTS:
@@ -212,4 +229,4 @@ def reply(db: Session, actor: Actor, facility_id: int, text: str, element: Optio
     if element in service.PROVIDED_ELSEWHERE_ELEMENTS and (answer == PROVIDED_ELSEWHERE
                                                             or says_provided_elsewhere(text)):
         return mark_provided_elsewhere(db, actor, facility_id, element)
-    return offer(db, actor, facility_id, element)
+    return offer(db, actor, facility_id, element, want_draft=asks_for_draft(text))

@@ -115,6 +115,21 @@ def test_a_plan_with_nothing_on_file_comes_with_a_link_to_its_draft(
     service.upload(db, lead, facility_id, "emergency_response_plan", "plan.pdf", text_pdf(["Call 911"]))
     db.commit()
     assert chat.DRAFT_OFFER not in chat.reply(db, lead, facility_id, "upload the emergency response plan").text
+    # asked for in words, the draft comes first even with a plan on file
+    turn = chat.reply(db, lead, facility_id, "can you draft the emergency plan for me")
+    assert turn.messages[0].text.startswith("Here is a draft of your Emergency Response")
+    assert "/documents/draft/emergency-response-plan?facility=10000042" in turn.messages[0].text
+    assert _widgets(turn)[0]["element"] == "emergency_response_plan"
+
+
+@pytest.mark.parametrize("text, wants", [
+    ("we don't have a training plan", True), ("is there a template for the contingency plan", True),
+    ("we have no written emergency plan", True), ("can you make one for us", True),
+    ("upload the training plan", False), ("our consultant made the contingency plan, can i upload it", False),
+    ("i have the employee training plan ready", False),
+])
+def test_asking_for_a_draft_in_words(text: str, wants: bool) -> None:
+    assert chat.asks_for_draft(text) is wants
 
 
 def test_no_document_named_asks_which_with_each_status(db: Session, world: tuple[Actor, Actor, int]) -> None:
