@@ -51,6 +51,7 @@ def test_an_unknown_product_is_filled_from_its_sds_checked_on_the_card_and_saved
     assert fields["Type"] == "mixture (from your SDS: please check)"
     assert fields["Hazard categories"] == "Fire, Acute health (from your SDS: please check)"
     assert fields["Components"].startswith("Toluene 45% (108-88-3), Acetone 20% (67-64-1)")
+    assert "from your SDS" not in fields["Components"]  # the filer chose these percents: theirs now
     assert "Save confirms them" in chat.text
     chat.say("save")
     assert "Saved" in chat.text, chat.text

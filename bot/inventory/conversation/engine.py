@@ -301,10 +301,12 @@ def _material_open(db: Session, actor: Actor, facility_id: int, st: InventorySta
     if field == "common_name" and pending.kind is None:
         starting.answer_name(db, st, pending, text, turn)
         return
-    before = dict(pending.values)
+    before = dict(pending.values), list(pending.components)
     answer_pending(db, pending, field, text, turn)
-    if pending.values != before and field not in pending.answered:
-        pending.answered.append(field)
+    if (pending.values, pending.components) != before:
+        from_sds.answered(pending, field)
+        if field not in pending.answered and pending.values != before[0]:
+            pending.answered.append(field)
 
 
 _WASTE_CHANGE_RE = re.compile(r"\b(?:make|mark|turn|change|set|count|record|list)\b.{0,40}\b(?:in)?to (?:a )?waste\b|"

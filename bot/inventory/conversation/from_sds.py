@@ -55,6 +55,16 @@ def offer(db: Session, facility_id: int, d: Draft, field: Optional[str], asked: 
             "material": d.name}
 
 
+_MARK_OF_FIELD = {"is_mixture": "hm_type"}
+
+
+def answered(d: Draft, field: str) -> None:
+    """The filer answered `field` themselves: its card line is theirs now, no longer "from your SDS"."""
+    mark = _MARK_OF_FIELD.get(field, field)
+    if mark in d.from_sds:
+        d.from_sds.remove(mark)
+
+
 def keep_reading(db: Session, facility_id: int, user_id: Optional[int], reading: SdsReading,
                  filename: str = "") -> None:
     """Keep what was read from an uploaded SDS until the chat applies it (the upload endpoint calls this after the
