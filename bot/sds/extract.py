@@ -166,14 +166,24 @@ def _heading(line: str) -> Optional[tuple[str, int]]:
     return None
 
 
+_BARE_SECTION_RE = re.compile(r"^\s*(?:section|sect\.)\s*(?:\d{1,2}|[ivx]{1,5})\s*[:.\-]?\s*$", re.I)
+
+
 def split_sections(lines: list[str]) -> dict[str, list[str]]:
     """Section key -> its lines; "_head" holds what comes before the first heading. A heading is kept only if its
     number goes up (a table of contents or a "see section 8" line doesn't cut a section)."""
     sections: dict[str, list[str]] = {"_head": []}
     current = "_head"
     last = 0
-    for ln in lines:
+    skip_next = False
+    for i, ln in enumerate(lines):
+        if skip_next:
+            skip_next = False
+            continue
         h = _heading(ln)
+        if h is None and _BARE_SECTION_RE.match(ln) and i + 1 < len(lines):  # "SECTION 3" / "Composition ..."
+            h = _heading(f"{ln.rstrip(' :.-')}: {lines[i + 1]}")
+            skip_next = h is not None and h[1] > last and h[0] not in sections
         if h is not None and h[1] > last and h[0] not in sections:
             current, last = h[0], h[1]
             sections[current] = []
@@ -193,10 +203,10 @@ _MAKER_LABELS = (r"manufacturer'?s name", r"manufacturer(?:\s*/\s*supplier)?", r
 def _labelled(lines: list[str], labels: tuple[str, ...]) -> Optional[str]:
     for label in labels:
         for i, ln in enumerate(lines):
-            m = re.match(rf"^(?:\d\.\d\s*)?(?:{label})\b\s*[:.\-]?\s*(.*)$", ln, re.I)
+            m = re.match(rf"^(?:\d\.\d\.?\s*|[a-z]\)\s*)?(?:{label})(?:\(s\))?(?![A-Za-z])\s*[:.\-]?\s*(.*)$", ln, re.I)
             if not m:
                 continue
-            value = m.group(1).strip(" :.-")
+            value = re.sub(r"(?i)^name\s*:\s*", "", m.group(1).strip(" :.-"))
             if not value and i + 1 < len(lines):
                 value = lines[i + 1].strip()
             if value and value[0].isalnum() and not re.match(r"(?i)^(?:code|number|no\.?|use|type|form)\b", value):
@@ -302,6 +312,18 @@ def _secret_row(ln: str, prev: Optional[str]) -> bool:
     return m.start() == 0 and len(ln.split()) <= 3 and prev is not None and _is_name_line(prev)
 
 
+_PLACEHOLDER_RE = re.compile(r"\b(?:not assigned|not available|n/a|none|mixture|various|unknown|not applicable)\b",
+                             re.I)
+
+
+def _placeholder_row(ln: str) -> bool:
+    """"Petroleum distillates  Mixture  30 - 50 %": a row whose CAS cell holds no number."""
+    m = _PLACEHOLDER_RE.search(ln)
+    if not m or _HEADER_ROW_RE.match(ln) or len(ln.split()) > 9 or ln.rstrip().endswith("."):
+        return False
+    return bool(re.search(r"[A-Za-z]{3,}", _name_part(ln[:m.start()]))) and _percent(ln[m.end():], bare=True)[2]
+
+
 def _secret_name(ln: str) -> str:
     """The name in a row whose CAS or percent is withheld: "Surfactant blend Proprietary Trade secret" ->
     "Surfactant blend"; "Proprietary surfactant Trade Secret 1-5" -> "Proprietary surfactant"."""
@@ -317,14 +339,17 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
         not any(re.match(r"(?i)^(?:3\.2\s*)?mixtures?\s*:?\s*$|^3\.2\b.*mixture", ln) for ln in lines)
     anchors: list[int] = []
     for i, ln in enumerate(lines):
-        if _CAS_RE.search(ln) or _secret_row(ln, lines[i - 1] if i and (i - 1) not in anchors else None):
+        if _CAS_RE.search(ln) or _secret_row(ln, lines[i - 1] if i and (i - 1) not in anchors else None) or \
+                _placeholder_row(ln):
             anchors.append(i)
     names: dict[int, tuple[str, int]] = {}  # anchor -> (name, first line of its record)
     taken = set(anchors)
     for a in anchors:
         ln = lines[a]
         m = _CAS_RE.search(ln)
-        name = _name_part(ln[:m.start()]) if m else _secret_name(ln)
+        placeholder = _PLACEHOLDER_RE.search(ln) if not m and not _SECRET_RE.search(ln) else None
+        name = _name_part(ln[:m.start()]) if m else (_name_part(ln[:placeholder.start()]) if placeholder
+                                                     else _secret_name(ln))
         if m and not name and not _HEADER_ROW_RE.match(ln):  # "67-64-1  Acetone  30 - 40": the CAS column first
             after_name = _name_part(ln[m.end():])
             name = after_name if re.search(r"[A-Za-z]{3,}", after_name) else ""
@@ -361,7 +386,8 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
         end = names[anchors[k + 1]][1] if k + 1 < len(anchors) else len(lines)
         ln = lines[a]
         m = _CAS_RE.search(ln)
-        after = ln[m.end():] if m else ln
+        placeholder = _PLACEHOLDER_RE.search(ln) if not m and not _SECRET_RE.search(ln) else None
+        after = ln[m.end():] if m else (ln[placeholder.end():] if placeholder else ln)
         low, high, found = _percent(after)
         region = [r for r in lines[a + 1:end] if not _HEADER_ROW_RE.match(r) or re.search(r"%", r)]
         for r in region:
@@ -502,7 +528,7 @@ def read_hazards(lines: list[str]) -> dict[str, Optional[str]]:
         if skipping or _PRECAUTION_RE.search(ln):
             continue
         kept.append(ln)
-    return ghs.classes_in(" ".join(kept))
+    return ghs.classes_in(" ".join(kept)) or ghs.overview_classes(kept)
 
 
 # ---- the whole sheet ----------------------------------------------------------------------------------------------

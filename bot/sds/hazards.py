@@ -157,6 +157,22 @@ PHRASES: tuple[tuple[str, str, Optional[str]], ...] = (
     (r"may displace oxygen and cause rapid suffocation", "Simple asphyxiant", None),
 )
 
+# The words an old MSDS's emergency overview or signal-word line prints in capitals ("DANGER! CORROSIVE. CAUSES
+# BURNS."): read only on such lines, so "keep away from flammable materials" never counts.
+OVERVIEW_WORDS: tuple[tuple[str, str, Optional[str]], ...] = (
+    (r"(?<!non)(?<!non-)(?<!not )\b(?:extremely |highly )?flammable\b(?! (?:gas|solid|aerosol))",
+     "Flammable liquids", None),
+    (r"\bflammable gas\b", "Flammable gases", None),
+    (r"\bcorrosive\b(?! to metals)|\bcauses (?:severe )?(?:skin )?burns\b", "Skin corrosion/irritation", "1"),
+    (r"\b(?:strong )?oxidi[sz]er\b|\boxidi[sz]ing\b", "Oxidizing liquids", None),
+    (r"\bpoison\b|\btoxic\b", "Acute toxicity", None),
+    (r"\birritant\b|\bcauses (?:skin|eye|respiratory) irritation\b|\birritating\b", "Skin corrosion/irritation", "2"),
+    (r"\bcarcinogen\b|\bcancer hazard\b", "Carcinogenicity", None),
+    (r"\bsensiti[sz]er\b", "Skin sensitization", None),
+    (r"\bcompressed gas\b|\bcontents under pressure\b", "Gases under pressure", None),
+)
+_OVERVIEW_LINE_RE = re.compile(r"\b(?:DANGER|WARNING|CAUTION)\b|emergency overview|signal word", re.I)
+
 _CATEGORY = r"(?:\s*[-,:(]?\s*(?:category|cat\.?)\s*(\d[A-C]?))"
 
 
@@ -185,6 +201,19 @@ def classes_in(text: str) -> dict[str, Optional[str]]:
     for pattern, name, cat in PHRASES:
         if re.search(pattern, text, re.IGNORECASE):
             add(name, cat)
+    return found
+
+
+def overview_classes(lines: list[str]) -> dict[str, Optional[str]]:
+    """GHS classes from an old MSDS's capitalised warnings (lines with DANGER / WARNING / CAUTION or an emergency
+    overview): used only when section 2 names no class otherwise."""
+    found: dict[str, Optional[str]] = {}
+    for ln in lines:
+        if not (_OVERVIEW_LINE_RE.search(ln) or (ln.isupper() and len(ln) > 12)):
+            continue
+        for pattern, name, cat in OVERVIEW_WORDS:
+            if re.search(pattern, ln, re.IGNORECASE) and found.get(name) is None:
+                found[name] = cat
     return found
 
 

@@ -131,3 +131,16 @@ def test_labelled_blocks_percent_before_cas_and_a_product_code_on_the_name_line(
     assert r.product_name == "Acme Degreaser" and r.physical_state == "liquid"
     assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Toluene", "108-88-3", 60),
                                                                          ("Xylene", "1330-20-7", 10)]
+
+
+def test_a_heading_on_two_lines_a_cas_cell_without_a_number_and_an_old_overview() -> None:
+    r = read_text(["SECTION 1\nPRODUCT IDENTIFICATION\nProduct Name(s): Old Thinner\nManufacturer Name: Acme Co\n"
+                   "SECTION 2\nHAZARDS IDENTIFICATION\nDANGER! FLAMMABLE. CORROSIVE.\n"
+                   "Keep away from non-flammable materials.\n"
+                   "SECTION 3\nCOMPOSITION / INFORMATION ON INGREDIENTS\n"
+                   "Petroleum distillates Mixture 30 - 50 %\nToluene 108-88-3 40 - 60 %\n"
+                   "SECTION 9\nPHYSICAL AND CHEMICAL PROPERTIES\nPhysical State @ 20 C: Liquid"])
+    assert (r.product_name, r.manufacturer, r.physical_state) == ("Old Thinner", "Acme Co", "liquid")
+    assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Petroleum distillates", None, 50),
+                                                                         ("Toluene", "108-88-3", 60)]
+    assert r.cers_hazards == ["fhc_fire", "fhc_acute_health"]
