@@ -120,10 +120,17 @@ def pdf_pages(data: bytes, mode: str = "plain") -> list[str]:
     return pages
 
 
+# Dashes of every kind read as "-" (a CAS number printed "64‑17‑5", a range "10–30"); no-break and odd spaces
+# as spaces; soft hyphens dropped.
+_CHARS = str.maketrans({**{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"},
+                        **{c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u3000"}, "\u00ad": None,
+                        "\u2264": "<=", "\u2265": ">="})
+
+
 def clean_lines(pages: list[str]) -> list[str]:
     """All lines, without the running header and footer: "Page 2 of 8" anywhere, and on pages after the first any
     line printed on most pages (the product name, revision date, company line)."""
-    split = [[" ".join(ln.replace("\u00a0", " ").split()) for ln in p.splitlines()] for p in pages]
+    split = [[" ".join(ln.translate(_CHARS).split()) for ln in p.splitlines()] for p in pages]
     split = [[ln for ln in p if ln] for p in split]
     counts: dict[str, int] = {}
     for p in split:

@@ -144,3 +144,11 @@ def test_a_heading_on_two_lines_a_cas_cell_without_a_number_and_an_old_overview(
     assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Petroleum distillates", None, 50),
                                                                          ("Toluene", "108-88-3", 60)]
     assert r.cers_hazards == ["fhc_fire", "fhc_acute_health"]
+
+
+def test_unicode_dashes_and_comparison_signs_read_like_ascii() -> None:
+    r = read_text(["SECTION 1: Identification\nProduct name: Dash Cleaner\nSECTION 2: Hazards identification\n"
+                   "Flam. Liq. 3\nSECTION 3: Composition/information on ingredients\n"
+                   "Ethanol 64\u201117\u20115 10\u201330\nIsopropanol 67\u201363\u20110 \u2265 5 \u2013 \u2264 10 %"])
+    assert [(c.cas, c.percent_low, c.percent_high) for c in r.components] == [("64-17-5", 10, 30),
+                                                                            ("67-63-0", 5, 10)]
