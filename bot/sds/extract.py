@@ -170,6 +170,8 @@ def _heading(line: str) -> Optional[tuple[str, int]]:
             if not m.group("word") and re.match(r"^\s*[a-z]", title):  # "3 drums of ..." is not a heading
                 return None
             return key, num
+    if m.group("word") and re.match(r"^\s*[A-Z]", title):  # "SECTION 4: Something unusual" still ends section 3
+        return f"section_{num}", num
     return None
 
 
@@ -222,7 +224,7 @@ def _labelled(lines: list[str], labels: tuple[str, ...]) -> Optional[str]:
 
 
 def read_identification(sections: dict[str, list[str]]) -> tuple[Optional[str], Optional[str]]:
-    lines = sections.get("identification") or sections.get("_head") or []
+    lines = sections.get("identification") or sections.get("section_1") or sections.get("_head") or []
     name = _labelled(lines, _NAME_LABELS) or _labelled(sections.get("_head", []), _NAME_LABELS[:5])
     maker = _labelled(lines, _MAKER_LABELS)
     if name:
@@ -425,7 +427,23 @@ def read_components(lines: list[str], product: Optional[str], notes: list[str]) 
             name = product
         out.append(SdsComponent(name=name or UNNAMED, cas=cas, percent_low=low,
                                 percent_high=high, trade_secret=secret))
-    return out, substance
+    return _merged(out), substance
+
+
+def _merged(comps: list[SdsComponent]) -> list[SdsComponent]:
+    """One component per CAS number (a table row and a footnote naming the same CAS are one ingredient)."""
+    seen: dict[str, int] = {}
+    out: list[SdsComponent] = []
+    for c in comps:
+        if c.cas and c.cas in seen:
+            kept = out[seen[c.cas]]
+            if kept.percent_high is None and c.percent_high is not None:
+                out[seen[c.cas]] = SdsComponent(kept.name, kept.cas, c.percent_low, c.percent_high, kept.trade_secret)
+            continue
+        if c.cas:
+            seen[c.cas] = len(out)
+        out.append(c)
+    return out
 
 
 # ---- section 9 ----------------------------------------------------------------------------------------------------

@@ -152,3 +152,12 @@ def test_unicode_dashes_and_comparison_signs_read_like_ascii() -> None:
                    "Ethanol 64\u201117\u20115 10\u201330\nIsopropanol 67\u201363\u20110 \u2265 5 \u2013 \u2264 10 %"])
     assert [(c.cas, c.percent_low, c.percent_high) for c in r.components] == [("64-17-5", 10, 30),
                                                                             ("67-63-0", 5, 10)]
+
+
+def test_an_unusual_section_4_still_ends_the_ingredients_and_a_cas_named_twice_is_one_component() -> None:
+    r = read_text(["SECTION 1: Identification\nProduct name: Two Part Cleaner\n"
+                   "SECTION 2: Hazards identification\nEye Irrit. 2\n"
+                   "SECTION 3: Composition/information on ingredients\nEthanol 64-17-5 10 - 30 %\n"
+                   "Note: ethanol (CAS 64-17-5) is denatured.\n"
+                   "SECTION 4: Description of necessary measures\nToluene 108-88-3 see section 8"])
+    assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Ethanol", "64-17-5", 30)]
