@@ -84,7 +84,7 @@ def score_one(name: str, expected: dict[str, Any], r: SdsReading, s: Score) -> N
     if pct_ok < len(comps):
         s.misses.append(f"{name}: percentages ({pct_ok}/{len(comps)})")
     all_ok &= found == len(comps) and not extra and pct_ok == len(comps)
-    ok = (expected.get("physical_state") or None) == r.physical_state
+    ok = (str(expected.get("physical_state") or "").strip().lower() or None) == r.physical_state
     s.add(name, "physical_state", ok)
     all_ok &= ok
     want = {hazard_key(h) for h in expected.get("cers_hazards") or []}
