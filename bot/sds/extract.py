@@ -607,7 +607,12 @@ def _score(r: SdsReading) -> int:
 def read_sds(pdf_bytes: bytes) -> SdsReading:
     """Read an SDS PDF (already checked by bot.documents.pdf_check): the plain text, and pypdf's layout text when
     it reads more (tables whose columns come out better kept in place)."""
-    plain = read_text(pdf_pages(pdf_bytes))
+    try:
+        plain = read_text(pdf_pages(pdf_bytes))
+    except Exception:  # pypdf's many errors on odd files: the filer answers the questions instead
+        return SdsReading(has_text=False, notes=[
+            "I couldn't read the text of this PDF, so I can't fill anything from it. Let's answer the questions "
+            "instead."])
     if not plain.has_text:
         return plain
     try:

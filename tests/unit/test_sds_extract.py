@@ -161,3 +161,10 @@ def test_an_unusual_section_4_still_ends_the_ingredients_and_a_cas_named_twice_i
                    "Note: ethanol (CAS 64-17-5) is denatured.\n"
                    "SECTION 4: Description of necessary measures\nToluene 108-88-3 see section 8"])
     assert [(c.name, c.cas, c.percent_high) for c in r.components] == [("Ethanol", "64-17-5", 30)]
+
+
+def test_a_pdf_whose_text_cannot_be_read_gives_a_plain_note_not_an_error() -> None:
+    from tests.pdfs import damaged_pdf
+
+    r = read_sds(damaged_pdf())
+    assert r.has_text is False and "couldn't read the text" in r.notes[0]
