@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sds.extract import _percent, read_sds, read_text
+from bot.sds.extract import percent_of, read_sds, read_text
 from bot.sds.hazards import CERS_HAZARD_WORDS
 from bot.sds.measure import Score, score_one
 from tests import sds_layouts
@@ -61,7 +61,7 @@ def test_old_msds_is_cut_by_heading_words_not_numbers(readings: dict) -> None:
     ("> 95 %", (95, 100)), ("Trade secret", (None, None)),
 ])
 def test_percent_forms(text: str, want: tuple) -> None:
-    low, high, _ = _percent(text)
+    low, high, _ = percent_of(text)
     assert (low, high) == want
 
 
