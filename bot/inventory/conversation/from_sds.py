@@ -22,7 +22,7 @@ from bot.inventory.answers import HAZARD_FIELDS, HAZARD_LABELS, STATE_NAMES, com
 from bot.inventory.conversation.amounts import fit_units_after_change
 from bot.inventory.conversation.state import Draft, InventoryState
 from bot.models import Chemical, Facility
-from bot.sds.extract import SdsReading
+from bot.sds.extract import SdsComponent, SdsReading
 from bot.services import step_drafts
 
 STEP = "inventory_sds"
@@ -99,6 +99,10 @@ def apply_notice(db: Session, actor: Actor, facility_id: int, st: InventoryState
         d = st.pending = Draft(kind="new", typed=reading.product_name, values={"ehs": False})
     elif d.kind is None:  # "did you mean ...?" was open: the sheet says what it is
         d.kind = "new"
+    elif d.kind == "waste":
+        turn.say(f"{d.name} is a waste stream: its components come from the hauler's waste profile or a lab "
+                 "analysis, not from the product's Safety Data Sheet, so I didn't use it.")
+        return
     elif d.kind != "new":
         turn.say(f"{d.name} is already filled from the chemical library, so I didn't use the Safety Data Sheet. To add "
                  "a material from its SDS, finish or cancel this one first.")
@@ -171,7 +175,7 @@ def apply(db: Session, d: Draft, reading: SdsReading) -> str:
     return " ".join([msg, *extra])
 
 
-def _over_100(d: Draft, comps: list[Any]) -> Optional[str]:
+def _over_100(d: Draft, comps: list[SdsComponent]) -> Optional[str]:
     """The highest ends of the SDS's ranges often add up to more than 100%, which CERS refuses: then the filer is
     asked for the percents to report, with the middles of the ranges offered as a button (never chosen for
     them)."""
@@ -191,7 +195,7 @@ def _library(db: Session, cas: str) -> Optional[Chemical]:
     return db.execute(select(Chemical).where(Chemical.cas == cas).limit(1)).scalar_one_or_none()
 
 
-def _component(db: Session, c: Any) -> dict[str, Any]:
+def _component(db: Session, c: SdsComponent) -> dict[str, Any]:
     """A component as the inventory keeps it: the highest percent of the SDS's range (the way CERS asks for it),
     the library's EHS flag for its CAS number."""
     chem = _library(db, c.cas) if c.cas else None
