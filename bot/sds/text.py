@@ -35,7 +35,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16}
 _HEADING_RE = re.compile(
     r"^\s*(?:(?P<word>section|sect\.)\s*)?(?P<num>\d{1,2}|[ivx]{1,5})(?![\d.]\d)\s*[.:)]?\s*[-–—:.]?\s*"
-    r"(?P<title>[A-Za-z(].{2,90})$", re.IGNORECASE)
+    r"(?P<title>[A-Za-z(].{2,110})$", re.IGNORECASE)
 _PAGE_RE = re.compile(r"\bpage\s*:?\s*\d+\s*(?:of|/)\s*\d+\b|^\s*\d+\s*(?:/|of)\s*\d+\s*$|^\s*page\s*\d+\s*$",
                       re.I)
 EDGE = 3  # lines at the top and at the bottom of a page where a running header or footer can be
@@ -98,7 +98,7 @@ def _heading(line: str) -> Optional[tuple[str, int]]:
     if num is None or not 1 <= num <= 16:
         return None
     title = m.group("title")
-    if not m.group("word") and (len(title) > 70 or ":" in title[:-1] and not re.search(r"^\W*\w+\s*:", title)):
+    if not m.group("word") and (len(title) > 100 or ":" in title[:-1] and not re.search(r"^\W*\w+\s*:", title)):
         return None
     if not m.group("word") and not raw.isdigit():
         return None  # roman numerals only after "Section"

@@ -168,3 +168,11 @@ def test_a_pdf_whose_text_cannot_be_read_gives_a_plain_note_not_an_error() -> No
 
     r = read_sds(damaged_pdf())
     assert r.has_text is False and "couldn't read the text" in r.notes[0]
+
+
+def test_long_eu_headings_without_the_word_section() -> None:
+    r = read_text(["1. IDENTIFICATION OF THE SUBSTANCE/MIXTURE AND OF THE COMPANY/UNDERTAKING\n"
+                   "Product name: Euro Clean 5\n2. HAZARDS IDENTIFICATION\nEye Irrit. 2\n"
+                   "3. COMPOSITION/INFORMATION ON INGREDIENTS\nEthanol 64-17-5 10 - 30 %\n"
+                   "9. PHYSICAL AND CHEMICAL PROPERTIES\nPhysical state: liquid"])
+    assert r.product_name == "Euro Clean 5" and [c.cas for c in r.components] == ["64-17-5"]
