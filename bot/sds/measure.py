@@ -11,6 +11,7 @@ component that matches none expected is "extra" (a wrong component is worse than
 """
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
 import re
@@ -31,8 +32,11 @@ def _norm(text: Optional[str]) -> str:
 
 
 def hazard_key(word: str) -> str:
-    """"Fire", "fire", "fhc_fire", "FHCFire", "Pressure release" -> "fire", "pressurerelease"."""
-    return re.sub(r"[^a-z]", "", word.lower()).removeprefix("fhc")
+    """One key per CERS hazard category, whatever the spelling: "Fire", "fhc_fire", "FHCFire" -> "fire";
+    "Pressure release", "pressure_release", "pressure" -> "pressure"; "acute_health", "Acute health", "acute" ->
+    "acute" (the expected files name the five categories fire, reactive, pressure, acute, chronic)."""
+    key = re.sub(r"[^a-z]", "", word.lower()).removeprefix("fhc")
+    return key.removesuffix("release").removesuffix("health")
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -116,27 +120,36 @@ def measure(directory: Path) -> Score:
     return s
 
 
-def report(s: Score) -> str:
+def report(s: Score, show_misses: bool = True) -> str:
     docs = s.total["product_name"]
     lines = [f"{docs} SDS files"]
     for f in FIELDS:
         t = s.total[f]
         lines.append(f"{f:18} {s.right[f]:4}/{t:<4} {100 * s.right[f] / t if t else 0:5.1f}%")
     lines.append(f"extra components (read but not on the sheet's list): {s.extra_components}")
-    lines += [f"  miss: {m}" for m in s.misses]
+    if show_misses:
+        lines += [f"  miss: {m}" for m in s.misses]
     return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
-    target = argv[0] if argv else "tests.sds_layouts"
-    path = Path(target)
+    parser = argparse.ArgumentParser(description="Score the SDS reader on a set of PDFs with their expected readings.")
+    parser.add_argument("target", nargs="?", default="tests.sds_layouts",
+                        help="a directory of *.pdf with same-stem *.json, or a module whose write(dir) makes one")
+    parser.add_argument("--quiet", action="store_true",
+                        help="figures only, no list of misses (for a sealed set: measure it, don't tune on it)")
+    args = parser.parse_args(argv)
+    path = Path(args.target)
     if path.is_dir():
-        print(report(measure(path)))
+        print(report(measure(path), show_misses=not args.quiet))
         return 0
-    module = importlib.import_module(target)
+    if not args.target.replace(".", "").replace("_", "").isalnum():
+        print(f"No directory or module named {args.target}.", file=sys.stderr)
+        return 2
+    module = importlib.import_module(args.target)
     with tempfile.TemporaryDirectory() as tmp:
         module.write(Path(tmp))
-        print(report(measure(Path(tmp))))
+        print(report(measure(Path(tmp)), show_misses=not args.quiet))
     return 0
 
 
