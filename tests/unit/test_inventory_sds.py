@@ -116,3 +116,9 @@ def test_the_upload_is_offered_once_and_again_when_the_filer_asks(chat: Chat) ->
     assert "CAS number" in chat.text and not _widgets(chat)  # answering one by one: not offered under each question
     chat.say("can I upload the SDS instead?")
     assert _widgets(chat) and "Choose its Safety Data Sheet" in chat.text
+
+
+def test_an_sds_offered_before_any_material_asks_which_material_first(chat: Chat) -> None:  # noqa: F811
+    chat.say("can I upload the safety data sheet", "upload_inventory")
+    assert "Tell me the product's name first" in chat.text and not _widgets(chat)
+    assert chat.pending is None
