@@ -56,12 +56,12 @@ STATUS_FOR_REASON = {"too_big": 413, "not_pdf": 415}
 _uploads_in_progress = 0
 
 
-def _max_bytes() -> int:
+def max_bytes() -> int:
     return get_settings().document_max_bytes
 
 
 def _max_mb() -> str:
-    return f"{_max_bytes() / 1024 / 1024:g}"
+    return f"{max_bytes() / 1024 / 1024:g}"
 
 
 # ---- the multipart body, read as a counted stream --------------------------------------------------------------
@@ -127,7 +127,7 @@ async def read_document_form(request: Request, max_bytes: int) -> UploadForm:
 
 
 # ---- facility, role, service calls (in a worker thread) -----------------------------------------------------------
-def _facility_for(db: Session, user_id: int, cers_id: str) -> Facility:
+def facility_for(db: Session, user_id: int, cers_id: str) -> Facility:
     facility = facilities.find_by_cers_id(db, cers_id)
     if facility is None:
         raise errors.NotFound(f"I can't find a facility with CERS ID {cers_id}. Check the number, or search for "
@@ -141,7 +141,7 @@ def _actor(user_id: int) -> Actor:
 
 
 def _upload(db: Session, user_id: int, cers_id: str, element: str, filename: str, data: bytes) -> dict[str, Any]:
-    facility = _facility_for(db, user_id, cers_id)
+    facility = facility_for(db, user_id, cers_id)
     result = service.upload(db, _actor(user_id), facility.id, element, filename, data)
     doc = result.document
     return {
@@ -154,7 +154,7 @@ def _upload(db: Session, user_id: int, cers_id: str, element: str, filename: str
 
 
 def _provided_elsewhere(db: Session, user_id: int, cers_id: str, element: str) -> dict[str, Any]:
-    facility = _facility_for(db, user_id, cers_id)
+    facility = facility_for(db, user_id, cers_id)
     doc = service.provided_elsewhere(db, _actor(user_id), facility.id, element)
     label = ELEMENT_LABELS[doc.element]
     return {"ok": True, "stored": True, "facility": cers_id, "element": doc.element, "label": label,
@@ -162,7 +162,7 @@ def _provided_elsewhere(db: Session, user_id: int, cers_id: str, element: str) -
 
 
 def _page_context(db: Session, user_id: int, cers_id: str) -> dict[str, Any]:
-    facility = _facility_for(db, user_id, cers_id)
+    facility = facility_for(db, user_id, cers_id)
     current = service.current_documents(db, _actor(user_id), facility.id)
     rows = []
     for element, doc in current.items():
@@ -187,17 +187,17 @@ class Outcome:
     body: dict[str, Any]
 
 
-def _failure(status: int, message: str, **extra: Any) -> Outcome:
+def failure(status: int, message: str, **extra: Any) -> Outcome:
     return Outcome(status, {"ok": False, "message": message, **extra})
 
 
-def _service_failure(exc: errors.ServiceError) -> Outcome:
+def service_failure(exc: errors.ServiceError) -> Outcome:
     if isinstance(exc, pdf_check.PdfRejected):
-        return _failure(STATUS_FOR_REASON.get(exc.reason, 400), exc.message, field="file", reason=exc.reason)
-    return _failure(error_status(exc), exc.message, field=exc.field)
+        return failure(STATUS_FOR_REASON.get(exc.reason, 400), exc.message, field="file", reason=exc.reason)
+    return failure(error_status(exc), exc.message, field=exc.field)
 
 
-def _cers_id(value: str) -> str:
+def checked_cers_id(value: str) -> str:
     try:
         return normalize_cers_id(value)
     except errors.ValidationError as exc:
@@ -208,7 +208,7 @@ async def perform_upload(request: Request, user_id: int, *, check_csrf_field: bo
     """Role, body, checks, storage. Never raises for a user's problem."""
     global _uploads_in_progress
     if _uploads_in_progress >= MAX_UPLOADS_AT_ONCE:
-        return _failure(503, BUSY)
+        return failure(503, BUSY)
     _uploads_in_progress += 1
     try:
         return await _perform_upload(request, user_id, check_csrf_field)
@@ -218,22 +218,22 @@ async def perform_upload(request: Request, user_id: int, *, check_csrf_field: bo
 
 async def _perform_upload(request: Request, user_id: int, check_csrf_field: bool) -> Outcome:
     try:
-        cers_id = _cers_id(request.query_params.get("facility", ""))
-        await in_db(lambda db: _facility_for(db, user_id, cers_id).id)  # the role, before the body is read
-        form = await read_document_form(request, _max_bytes())
+        cers_id = checked_cers_id(request.query_params.get("facility", ""))
+        await in_db(lambda db: facility_for(db, user_id, cers_id).id)  # the role, before the body is read
+        form = await read_document_form(request, max_bytes())
         if check_csrf_field and not csrf_ok(request, form.fields.get(CSRF_FIELD)):
             raise UploadRefused(403, FORM_EXPIRED)
         if form.data is None:
             raise UploadRefused(400, NO_FILE, field="file")
     except UploadRefused as refused:
-        return _failure(refused.status, refused.message, **refused.extra)
+        return failure(refused.status, refused.message, **refused.extra)
     except errors.ServiceError as exc:
-        return _service_failure(exc)
+        return service_failure(exc)
     element, filename, data = form.fields.get("element", ""), form.filename, form.data
     try:
         body = await in_db(lambda db: _upload(db, user_id, cers_id, element, filename, data))
     except errors.ServiceError as exc:
-        return _service_failure(exc)
+        return service_failure(exc)
     return Outcome(200, body)
 
 
@@ -314,12 +314,12 @@ async def provided_elsewhere_submit(request: Request, session: WebSession, data:
     raw = request.query_params.get("facility", "")
     element = data.get("element", "employee_training_plan")
     try:
-        cers_id = _cers_id(raw)
+        cers_id = checked_cers_id(raw)
         outcome = Outcome(200, await in_db(lambda db: _provided_elsewhere(db, user_id, cers_id, element)))
     except UploadRefused as refused:
-        outcome = _failure(refused.status, refused.message)
+        outcome = failure(refused.status, refused.message)
     except errors.ServiceError as exc:
-        outcome = _service_failure(exc)
+        outcome = service_failure(exc)
     context, problem = await _page_or_problem(request, user_id, raw)
     if problem is not None:
         return problem
@@ -356,7 +356,7 @@ async def document_file(request: Request, session: WebSession) -> Response:
 
 
 def _plan_draft(db: Session, user_id: int, cers_id: str, element: str) -> tuple[str, bytes]:
-    facility = _facility_for(db, user_id, cers_id)
+    facility = facility_for(db, user_id, cers_id)
     draft = plan_drafts.draft_plan(db, _actor(user_id), facility.id, element)
     return draft.filename, draft.content
 

@@ -32,11 +32,11 @@ _reads_in_progress = 0
 
 
 def _read_and_keep(db: Session, user_id: int, cers_id: str, filename: str, data: bytes) -> docs.Outcome:
-    facility = docs._facility_for(db, user_id, cers_id)
-    pdf_check.check_pdf(data, docs._max_bytes(), filename=filename)
+    facility = docs.facility_for(db, user_id, cers_id)
+    pdf_check.check_pdf(data, docs.max_bytes(), filename=filename)
     reading = read_sds(data)
     if not reading.has_text or not reading.is_sds:
-        return docs._failure(422, " ".join(reading.notes[:1]), field="file",
+        return docs.failure(422, " ".join(reading.notes[:1]), field="file",
                              reason="no_text" if not reading.has_text else "not_sds")
     from_sds.keep_reading(db, facility.id, user_id, reading, filename)
     return docs.Outcome(200, {"ok": True, "facility": cers_id, "message": summary(reading),
@@ -64,20 +64,20 @@ def _public(reading: SdsReading) -> dict[str, Any]:
 
 async def _perform(request: Request, user_id: int) -> docs.Outcome:
     try:
-        cers_id = docs._cers_id(request.query_params.get("facility", ""))
-        await in_db(lambda db: docs._facility_for(db, user_id, cers_id).id)  # the role, before the body is read
-        form = await docs.read_document_form(request, docs._max_bytes())
+        cers_id = docs.checked_cers_id(request.query_params.get("facility", ""))
+        await in_db(lambda db: docs.facility_for(db, user_id, cers_id).id)  # the role, before the body is read
+        form = await docs.read_document_form(request, docs.max_bytes())
         if form.data is None:
             raise UploadRefused(400, NO_FILE, field="file")
     except UploadRefused as refused:
-        return docs._failure(refused.status, refused.message, **refused.extra)
+        return docs.failure(refused.status, refused.message, **refused.extra)
     except errors.ServiceError as exc:
-        return docs._service_failure(exc)
+        return docs.service_failure(exc)
     filename, data = form.filename or "", form.data
     try:
         return await in_db(lambda db: _read_and_keep(db, user_id, cers_id, filename, data))
     except errors.ServiceError as exc:
-        return docs._service_failure(exc)
+        return docs.service_failure(exc)
 
 
 async def sds_api(request: Request) -> Response:
