@@ -15,18 +15,14 @@ from bot.config import get_settings, reset_settings
 from bot.documents import service, storage
 from bot.errors import PermissionDenied, ValidationError
 from bot.documents.pdf_check import PdfRejected
-from bot.models import AuditEvent, Document, Facility, FacilityRole, Submittal, User
+from bot.models import AuditEvent, Document, Facility, FacilityRole, Submittal
 from bot.timeutil import utcnow
 from tests.pdfs import JPEG, SITE_MAP_LINES, blank_pdf, damaged_pdf, encrypted_pdf, text_pdf
 from tests.unit.conftest import audit_rows
+from tests.people import add_user
 
 
-def _user(db: Session, email: str) -> User:
-    user = User(email=email, full_name="Maria Lopez", phone="(559) 555-0100", status="active", is_inspector=False,
-                is_staff=False, failed_logins=0, created_at=utcnow())
-    db.add(user)
-    db.flush()
-    return user
+_user = add_user  # a user straight in the database (tests.people)
 
 
 @pytest.fixture

@@ -13,16 +13,12 @@ from bot.errors import PermissionDenied, ValidationError
 from bot.facility_info import service as fi
 from bot.facility_info.questions import BUSINESS_QUESTIONS, OWNER_OPERATOR_FIELDS
 from bot.models import AuditEvent, BusinessActivities, Facility, FacilityRole, InventoryItem, OwnerOperator, \
-    Submittal, User
+    Submittal
 from bot.timeutil import utcnow
+from tests.people import add_user
 
 
-def _user(db: Session, email: str, name: str = "Maria Lopez", phone: str = "(559) 555-0100") -> User:
-    user = User(email=email, full_name=name, phone=phone, status="active", is_inspector=False, is_staff=False,
-                failed_logins=0, created_at=utcnow())
-    db.add(user)
-    db.flush()
-    return user
+_user = add_user  # a user straight in the database (tests.people)
 
 
 @pytest.fixture

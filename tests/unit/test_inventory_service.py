@@ -16,10 +16,10 @@ from bot.chemicals import lookup as lookup_mod
 from bot.errors import NotFound, PermissionDenied
 from bot.inventory import service
 from bot.inventory.service import InventoryValidationError
-from bot.models import AuditEvent, Chemical, Facility, FacilityRole, InventoryComponent, InventoryItem, Submittal, \
-    User
+from bot.models import AuditEvent, Chemical, Facility, FacilityRole, InventoryComponent, InventoryItem, Submittal
 from bot.timeutil import utcnow
 from tests.unit.conftest import audit_rows
+from tests.people import add_user
 
 # A few pure substances as the ChEDL part of the library would have them (the full ~20,000 are not needed here).
 _PURE = [
@@ -51,12 +51,7 @@ def chem(db: Session, key: str) -> Chemical:
     return db.execute(select(Chemical).where(Chemical.key == key)).scalar_one()
 
 
-def _user(db: Session, email: str) -> User:
-    user = User(email=email, full_name="Maria Lopez", phone="(559) 555-0100", status="active", is_inspector=False,
-                is_staff=False, failed_logins=0, created_at=utcnow())
-    db.add(user)
-    db.flush()
-    return user
+_user = add_user  # a user straight in the database (tests.people)
 
 
 @pytest.fixture

@@ -21,10 +21,11 @@ from bot.documents.plan_drafts.layout import DRAFT_MARKER
 from bot.errors import PermissionDenied, ValidationError
 from bot.facility_info import service as facility_info
 from bot.inventory import service as inventory
-from bot.models import Facility, FacilityRole, User
+from bot.models import Facility, FacilityRole
 from bot.review.cupas import assign_cupas, cupa_of
 from bot.timeutil import utcnow
 from tests.unit.conftest import audit_rows
+from tests.people import add_user
 
 ACETONE = {"common_name": "Acetone", "physical_state": "liquid", "hm_type": "pure", "units": "gallons",
            "maximum_daily_amount": 55, "average_daily_amount": 30, "largest_container": 55, "sc_steel_drum": True,
@@ -35,12 +36,7 @@ ARGON = {"common_name": "Argon", "physical_state": "gas", "hm_type": "pure", "un
 ERP, TRAINING = "emergency_response_plan", "employee_training_plan"
 
 
-def _user(db: Session, email: str) -> User:
-    user = User(email=email, full_name="Maria Lopez", phone="(559) 555-0100", status="active", is_inspector=False,
-                is_staff=False, failed_logins=0, created_at=utcnow())
-    db.add(user)
-    db.flush()
-    return user
+_user = add_user  # a user straight in the database (tests.people)
 
 
 @pytest.fixture

@@ -30,19 +30,14 @@ from tests.mailcatcher import SmtpServer
 from tests.pdfs import SITE_MAP_LINES, text_pdf
 from tests.unit.conftest import audit_rows
 from tests.unit.test_submit import ACETONE, fill
+from tests.people import add_user
 
 FRESNO_ID, FRESNO2_ID, KERN_ID = "10000088", "10000089", "10000090"
 ALL_ACCEPTED = {e: (True, [], "") for e in ("business_activities", "owner_operator", "inventory", "site_map",
                                              "emergency_response_plan", "employee_training_plan", "certification")}
 
 
-def _user(db: Session, email: str, name: str, *, inspector: bool = False, staff: bool = False,
-          cupa: Cupa | None = None) -> User:
-    user = User(email=email, full_name=name, phone="(559) 555-0100", status="active", is_inspector=inspector,
-                is_staff=staff, failed_logins=0, created_at=utcnow(), cupa_id=cupa.id if cupa else None)
-    db.add(user)
-    db.flush()
-    return user
+_user = add_user  # a user straight in the database (tests.people)
 
 
 def _facility(db: Session, cers_id: str, name: str, city: str, zip5: str, county: str, leads: list[User]) -> int:

@@ -17,7 +17,7 @@ from bot.facility_info import service as fi
 from bot.facility_info.questions import BUSINESS_QUESTIONS, OWNER_OPERATOR_FIELDS
 from bot.inventory import service as inventory
 from bot.models import (
-    BusinessActivities, Document, Facility, FacilityRole, InventoryItem, OutboxEmail, OwnerOperator, Submittal, User,
+    BusinessActivities, Document, Facility, FacilityRole, InventoryItem, OutboxEmail, OwnerOperator, Submittal,
 )
 from bot.submittals import precheck as pc
 from bot.submittals import service
@@ -25,6 +25,7 @@ from bot.timeutil import utcnow
 from tests.mailcatcher import SmtpServer
 from tests.pdfs import SITE_MAP_LINES, text_pdf
 from tests.unit.conftest import audit_rows
+from tests.people import add_user
 
 CERS_ID = "10000088"
 PLAN_LINES = ["Emergency Response / Contingency Plan - revised 01/05/2026",
@@ -35,12 +36,7 @@ ACETONE = {"common_name": "Acetone", "physical_state": "liquid", "hm_type": "pur
            "location": "Paint room", "fhc_fire": True, "ghs_hazards": ["FHCPhysicalFlammable"]}
 
 
-def _user(db: Session, email: str, name: str) -> User:
-    user = User(email=email, full_name=name, phone="(559) 555-0100", status="active", is_inspector=False,
-                is_staff=False, failed_logins=0, created_at=utcnow())
-    db.add(user)
-    db.flush()
-    return user
+_user = add_user  # a user straight in the database (tests.people)
 
 
 class World:

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from bot import passwords
 from bot.excel.template import HEADERS
 from bot.models import AuditEvent, Facility, FacilityRole, InventoryItem, User
 from bot.timeutil import utcnow
 from bot.web.sessions import SESSION_COOKIE
+from tests.people import add_user
 
 CERS_ID = "10000042"
 OTHER_CERS_ID = "10000077"
@@ -77,12 +77,7 @@ class World:
 
 
 def _user(db: Session, email: str, name: str) -> User:
-    user = User(email=email, full_name=name, phone="(559) 555-0100", password_hash=passwords.hash_password(PASSWORD),
-                status="active", is_inspector=False, is_staff=False, failed_logins=0, created_at=utcnow(),
-                activated_at=utcnow())
-    db.add(user)
-    db.flush()
-    return user
+    return add_user(db, email, name, password=PASSWORD)
 
 
 @pytest.fixture

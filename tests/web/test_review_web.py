@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from bot import passwords
 from bot.actor import Actor
 from bot.models import AccessRequest, Cupa, Facility, FacilityRole, ReviewDecision, Submittal, User
 from bot.review.cupas import assign_cupas, ensure_cupas, find_cupa
@@ -25,6 +24,7 @@ from tests.mailcatcher import SmtpServer
 from tests.unit.test_submit import fill
 from tests.web.test_documents_web import text_of
 from tests.web.test_inventory_web import PASSWORD, login
+from tests.people import add_user
 
 CERS_ID, KERN_ID = "10000088", "10000090"
 ELEMENTS = ("business_activities", "owner_operator", "inventory", "site_map", "emergency_response_plan",
@@ -38,12 +38,7 @@ def _csrf(html: str) -> str:
 
 
 def _user(db: Session, email: str, name: str, *, cupa: Cupa | None = None) -> User:
-    user = User(email=email, full_name=name, phone="(559) 555-0100", password_hash=passwords.hash_password(PASSWORD),
-                status="active", is_inspector=cupa is not None, is_staff=False, failed_logins=0, created_at=utcnow(),
-                activated_at=utcnow(), cupa_id=cupa.id if cupa else None)
-    db.add(user)
-    db.flush()
-    return user
+    return add_user(db, email, name, password=PASSWORD, inspector=cupa is not None, cupa=cupa)
 
 
 @pytest.fixture
