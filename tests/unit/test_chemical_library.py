@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.chemicals import build, lookup as lookup_mod
 from bot.chemicals.lookup import lookup
 from bot.chemicals.normalize import cas_checksum_ok, normalize_name, parse_cas
-from bot.models import Chemical, ChemicalComponent, ChemicalSynonym
+from bot.models import Chemical, ChemicalSynonym
 
 # ChEDL compounds loaded in the DB tests (the full ~20,000 are loaded by the benchmark, not the suite).
 _SUBSET = {"67-64-1", "67-63-0", "7664-93-9", "7647-01-0", "108-88-3", "64-17-5", "67-56-1", "7782-50-5",
@@ -25,14 +25,19 @@ def chedl() -> list[build.Entry]:
     return build.chedl_entries()
 
 
-@pytest.fixture
-def library(db: Session, chedl: list[build.Entry]) -> Session:
+@pytest.fixture(scope="module")
+def library_entries(chedl: list[build.Entry]) -> list[build.Entry]:
+    """Built once per module (the curated files take half a second to read); `build.load` only reads them."""
     import copy
 
     subset = [copy.deepcopy(e) for e in chedl if e.cas in _SUBSET]
     by_cas = {e.cas: e for e in subset}
-    curated = build.curated_entries(yaml.safe_load(build.CURATED_FILE.read_text()), by_cas)
-    build.load(db.connection(), curated + subset)
+    return build.curated_entries(yaml.safe_load(build.CURATED_FILE.read_text()), by_cas) + subset
+
+
+@pytest.fixture
+def library(db: Session, library_entries: list[build.Entry]) -> Session:
+    build.load(db.connection(), library_entries)
     db.commit()
     lookup_mod.reset_index()
     yield db

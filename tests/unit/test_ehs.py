@@ -2,7 +2,7 @@
 the TPQ the reporting thresholds get from a chemical. Every chemical here is a row the build wrote."""
 from __future__ import annotations
 
-import copy
+import functools
 from typing import Iterator
 
 import pytest
@@ -20,16 +20,17 @@ _SUBSET = {"7664-93-9", "7647-01-0", "7722-84-1", "7664-41-7", "7782-50-5", "116
            "1310-73-2", "50-00-0", "7697-37-2"}
 
 
-@pytest.fixture(scope="module")
-def chedl_subset() -> list[build.Entry]:
-    return [e for e in build.chedl_entries() if e.cas in _SUBSET]
+@functools.lru_cache(maxsize=None)
+def _library_entries() -> tuple[build.Entry, ...]:
+    """Built once per test run (reading ChEDL and the curated files takes seconds); `build.load` only reads them."""
+    subset = [e for e in build.chedl_entries() if e.cas in _SUBSET]
+    return tuple(build.curated_entries(yaml.safe_load(build.CURATED_FILE.read_text()), {e.cas: e for e in subset})
+                 + subset)
 
 
 @pytest.fixture
-def library(db: Session, chedl_subset: list[build.Entry]) -> Iterator[Session]:
-    subset = copy.deepcopy(chedl_subset)
-    curated = build.curated_entries(yaml.safe_load(build.CURATED_FILE.read_text()), {e.cas: e for e in subset})
-    build.load(db.connection(), curated + subset)
+def library(db: Session) -> Iterator[Session]:
+    build.load(db.connection(), list(_library_entries()))
     db.commit()
     lookup_mod.reset_index()
     yield db

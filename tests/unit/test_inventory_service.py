@@ -2,7 +2,7 @@
 library's EHS flags, audit rows, finding materials by the names people use, and the threshold messages."""
 from __future__ import annotations
 
-import copy
+import functools
 from typing import Any, Iterator
 
 import pytest
@@ -33,14 +33,19 @@ _PURE = [
 ]
 
 
-@pytest.fixture
-def library(db: Session) -> Iterator[Session]:
-    """The curated library (products, wastes, EHS list) plus a few pure substances, loaded the way the build does."""
+@functools.lru_cache(maxsize=None)
+def _library_entries() -> tuple[build.Entry, ...]:
+    """Built once per test run (reading the curated files takes half a second); `build.load` only reads them."""
     chedl = [build.Entry(key=f"cas:{cas}", name=name, source="chedl", cas=cas, physical_state=state,
                          synonyms=list(syn)) for cas, name, state, syn in _PURE]
     by_cas = {e.cas: e for e in chedl}
-    curated = build.curated_entries(yaml.safe_load(build.CURATED_FILE.read_text()), by_cas)
-    build.load(db.connection(), copy.deepcopy(curated + chedl))
+    return tuple(build.curated_entries(yaml.safe_load(build.CURATED_FILE.read_text()), by_cas) + chedl)
+
+
+@pytest.fixture
+def library(db: Session) -> Iterator[Session]:
+    """The curated library (products, wastes, EHS list) plus a few pure substances, loaded the way the build does."""
+    build.load(db.connection(), list(_library_entries()))
     db.commit()
     lookup_mod.reset_index()
     yield db
