@@ -432,13 +432,12 @@
     });
   }
 
-  function resultTable(data) {
+  /* An "Upload result" table: one row a [label, value] pair, "—" for a value the server did not give. */
+  function uploadResultTable(rows) {
     var table = textEl("table", "result-table");
     table.appendChild(textEl("caption", "", "Upload result"));
     var body = document.createElement("tbody");
-    [["Materials imported", data.imported], ["Rows left out (errors)", data.rejected_rows],
-      ["Empty rows skipped", data.skipped_blank], ["Mode", data.mode === "append" ? "Append" : "Replace"],
-      ["Materials in the inventory now", data.total]].forEach(function (row) {
+    rows.forEach(function (row) {
       var tr = document.createElement("tr");
       var th = textEl("th", "", row[0]);
       th.scope = "row";
@@ -448,6 +447,12 @@
     });
     table.appendChild(body);
     return table;
+  }
+
+  function resultTable(data) {
+    return uploadResultTable([["Materials imported", data.imported], ["Rows left out (errors)", data.rejected_rows],
+      ["Empty rows skipped", data.skipped_blank], ["Mode", data.mode === "append" ? "Append" : "Replace"],
+      ["Materials in the inventory now", data.total]]);
   }
 
   function errorTable(data, caption) {
@@ -676,23 +681,11 @@
     var doc = data.document || {};
     var advice = data.advice || {};
     var missing = Array.isArray(advice.missing) ? advice.missing : [];
-    var table = textEl("table", "result-table");
-    table.appendChild(textEl("caption", "", "Upload result"));
-    var body = document.createElement("tbody");
-    [["Document", data.label], ["File", doc.filename], ["Pages", doc.pages],
+    return uploadResultTable([["Document", data.label], ["File", doc.filename], ["Pages", doc.pages],
       ["Size", doc.size_bytes ? (doc.size_bytes >= 1048576 ? (doc.size_bytes / 1048576).toFixed(1) + " MB" :
         Math.max(1, Math.round(doc.size_bytes / 1024)) + " KB") : null],
       ["Not found in its text", advice.has_text === false ? "no text to check (a scan or a drawing)" :
-        (missing.length ? missing.join("; ") : "nothing: everything was found")]].forEach(function (row) {
-      var tr = document.createElement("tr");
-      var th = textEl("th", "", row[0]);
-      th.scope = "row";
-      tr.appendChild(th);
-      tr.appendChild(textEl("td", "", row[1] === undefined || row[1] === null ? "—" : row[1]));
-      body.appendChild(tr);
-    });
-    table.appendChild(body);
-    return table;
+        (missing.length ? missing.join("; ") : "nothing: everything was found")]]);
   }
 
   /* A PDF upload form in the chat, shared by the documents and the Safety Data Sheet widgets. options: title,
