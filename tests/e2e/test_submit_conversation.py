@@ -13,9 +13,6 @@ from bot.actor import Actor
 from bot.db import session_scope
 from bot.documents import chat as documents_chat
 from bot.documents import service as documents
-from bot.facility_info import service as fi
-from bot.facility_info.questions import BUSINESS_QUESTIONS, OWNER_OPERATOR_FIELDS
-from bot.inventory import service as inventory
 from bot.models import AuditEvent, Submittal
 from bot.services.conversation_auth import issue_token
 from bot.submittals import chat
@@ -24,7 +21,7 @@ from tests.e2e.servers import Stack
 from tests.e2e.test_filing_permissions import active_user_with_facility
 from tests.mailcatcher import SmtpServer
 from tests.pdfs import SITE_MAP_LINES, text_pdf
-from tests.unit.test_submit import ACETONE, PLAN_LINES
+from tests.unit.test_submit import fill_filing
 
 pytestmark = pytest.mark.e2e
 
@@ -33,22 +30,7 @@ def _filled_but_the_site_map(actor: Actor, facility_id: int) -> None:
     """Facility Information, the certification, the inventory and two of the three documents, through the
     services (each has its own chat tests): what is left is the site map."""
     with session_scope() as db:
-        for q in BUSINESS_QUESTIONS:
-            if q.only_if is None:
-                fi.set_business_activity(db, actor, facility_id, q.key, q.key == "hm_on_site")
-        for f in OWNER_OPERATOR_FIELDS:
-            if f.required and f.group != "certification":
-                raw = {"phone": "559-555-0123", "address": "1 Main St", "city": "Fresno", "state": "CA",
-                       "zip": "93721", "email": "a@example.com", "title": "Owner"}.get(f.validator, "Luis Ortega")
-                fi.set_owner_operator_field(db, actor, facility_id, f.key, raw)
-        for key, value in (("econtact_email", "env@example.com"), ("document_preparer_name", "Luis Ortega"),
-                           ("identification_signer_name", "Luis Ortega"), ("identification_signer_title", "Owner"),
-                           ("identification_signed_date", "today")):
-            fi.set_owner_operator_field(db, actor, facility_id, key, value)
-        inventory.add_item(db, actor, facility_id, dict(ACETONE))
-        inventory.mark_complete(db, actor, facility_id)
-        documents.upload(db, actor, facility_id, "emergency_response_plan", "plan.pdf", text_pdf(PLAN_LINES))
-        documents.provided_elsewhere(db, actor, facility_id)
+        fill_filing(db, actor, facility_id, name="Luis Ortega", signer="Luis Ortega", site_map=False)
 
 
 def _filings(facility_id: int) -> list[Submittal]:

@@ -61,25 +61,31 @@ def world(db: Session) -> World:
 
 
 def fill(db: Session, w: World) -> None:
+    """A complete filing through the services (see fill_filing), signed by the Lead User Maria Lopez."""
+    fill_filing(db, w.actor, w.fid)
+
+
+def fill_filing(db: Session, actor: Actor, fid: int, *, name: str = "Pat Lee", signer: str = "Maria Lopez",
+                site_map: bool = True) -> None:
     """A complete filing through the services: Business Activities (hazardous materials on site, nothing
-    else), every required Owner/Operator field, the certification, one valid material, the three documents."""
-    actor, fid = w.actor, w.fid
+    else), every required Owner/Operator field (`name` where a name goes), the certification by `signer`, one valid
+    material, the three documents (without the site map: `site_map=False`)."""
     for q in BUSINESS_QUESTIONS:
         if q.only_if is None:
             fi.set_business_activity(db, actor, fid, q.key, q.key == "hm_on_site")
     for f in OWNER_OPERATOR_FIELDS:
         if f.required and f.group != "certification":
             raw = {"phone": "559-555-0123", "address": "1 Main St", "city": "Fresno", "state": "CA",
-                   "zip": "93721", "email": "a@example.com", "title": "Owner"}.get(f.validator, "Pat Lee")
+                   "zip": "93721", "email": "a@example.com", "title": "Owner"}.get(f.validator, name)
             fi.set_owner_operator_field(db, actor, fid, f.key, raw)
-    fi.set_owner_operator_field(db, actor, fid, "econtact_email", "env@example.com")
-    fi.set_owner_operator_field(db, actor, fid, "document_preparer_name", "Pat Lee")
-    fi.set_owner_operator_field(db, actor, fid, "identification_signer_name", "Maria Lopez")
-    fi.set_owner_operator_field(db, actor, fid, "identification_signer_title", "Owner")
-    fi.set_owner_operator_field(db, actor, fid, "identification_signed_date", "today")
+    for key, value in (("econtact_email", "env@example.com"), ("document_preparer_name", name),
+                       ("identification_signer_name", signer), ("identification_signer_title", "Owner"),
+                       ("identification_signed_date", "today")):
+        fi.set_owner_operator_field(db, actor, fid, key, value)
     inventory.add_item(db, actor, fid, dict(ACETONE))
     inventory.mark_complete(db, actor, fid)
-    documents.upload(db, actor, fid, "site_map", "map.pdf", text_pdf(SITE_MAP_LINES))
+    if site_map:
+        documents.upload(db, actor, fid, "site_map", "map.pdf", text_pdf(SITE_MAP_LINES))
     documents.upload(db, actor, fid, "emergency_response_plan", "plan.pdf", text_pdf(PLAN_LINES))
     documents.provided_elsewhere(db, actor, fid)
     db.commit()
