@@ -128,6 +128,13 @@ def ehs_status(chemical: Any, percent: Optional[float] = None, physical_form: Op
                         f"{name} is an Extremely Hazardous Substance.{in_mix}", tpq)
 
 
+def listed_ehs(chemical: Any, percent: Optional[float] = None, state: Optional[str] = None) -> bool:
+    """Whether the library's EHS listing surely applies at this strength and form (CERS state code a/b/c or a form
+    word): hydrogen peroxide only above 52%, hydrogen chloride only as the gas. Only a sure yes turns a line's or
+    a component's EHS flag on; the filer may still mark it themselves."""
+    return bool(getattr(chemical, "ehs", False)) and ehs_status(chemical, percent, state).is_ehs is True
+
+
 def effective_tpq(chemical: Any, percent: Optional[float] = None, physical_form: Optional[str] = None) -> Optional[float]:
     """The TPQ that applies (for `bot.inventory.thresholds.Material.tpq_lb`); None when not an EHS or unknown."""
     return ehs_status(chemical, percent, physical_form).tpq_lb

@@ -249,3 +249,18 @@ def best(db: Session, text: str) -> Optional[Match]:
     """The single best match when it is sure (exact CAS, name or synonym), else None (ask the user)."""
     matches = lookup(db, text, limit=1)
     return matches[0] if matches and matches[0].score >= 100 else None
+
+
+def component_listed_ehs(db: Session, component: dict[str, Any], state: Optional[str] = None) -> bool:
+    """Whether the library lists a mixture's component ({name, cas, percent}) as an Extremely Hazardous Substance
+    at its percent (and the line's state): by CAS, any library chemical of that CAS whose listing applies (a
+    product sharing the CAS, such as "Hydrogen peroxide 50%", does not hide the listed substance); without a CAS,
+    the library's match for its exact name."""
+    from bot.chemicals.ehs import listed_ehs
+
+    percent = component.get("percent")
+    if component.get("cas"):
+        listed = db.execute(select(Chemical).where(Chemical.cas == component["cas"], Chemical.ehs.is_(True)))
+        return any(listed_ehs(chem, percent, state) for chem in listed.scalars())
+    match = best(db, component["name"]) if component.get("name") else None
+    return bool(match and listed_ehs(match.chemical, percent, state))

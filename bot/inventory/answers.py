@@ -483,8 +483,10 @@ def parse_components(text: str, db: Optional["Session"] = None) -> list[dict[str
 
 
 def fill_component_library_data(db: "Session", comps: list[dict[str, Any]]) -> None:
-    """EHS flag (and CAS when missing) of each component from the chemical library, matched by CAS or exact name."""
-    from bot.chemicals.lookup import best
+    """EHS flag (and CAS when missing) of each component from the chemical library, matched by CAS or exact name;
+    EHS only where the listing applies at the component's percent (hydrogen chloride in a hydrochloric acid
+    solution, hydrogen peroxide at 52% or less are not EHS)."""
+    from bot.chemicals.lookup import best, component_listed_ehs
 
     for c in comps:
         match = best(db, c["cas"]) if c.get("cas") else None
@@ -494,7 +496,7 @@ def fill_component_library_data(db: "Session", comps: list[dict[str, Any]]) -> N
             c["ehs"] = bool(c.get("ehs"))
             continue
         chem = match.chemical
-        c["ehs"] = bool(c.get("ehs")) or bool(chem.ehs)
+        c["ehs"] = bool(c.get("ehs")) or component_listed_ehs(db, c)
         if not c.get("cas") and chem.cas and chem.kind == "pure":
             c["cas"] = chem.cas
 

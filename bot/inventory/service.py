@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, object_session
 from bot import audit
 from bot.timeutil import utcnow
 from bot.actor import Actor
-from bot.chemicals.lookup import best, lookup
+from bot.chemicals.ehs import listed_ehs
+from bot.chemicals.lookup import best, component_listed_ehs, lookup
 from bot.chemicals.normalize import normalize_name, parse_cas
 from bot.errors import NotFound, ValidationError
 from bot.excel.template import CODE_WORDS, DOT_CLASSES, MAX_COMPONENTS
@@ -212,17 +213,6 @@ def _normalize_components(raw: Optional[Iterable[dict[str, Any]]], problems: lis
     return comps
 
 
-def _listed_ehs(chem: Chemical, percent: Optional[float], state: Optional[str]) -> bool:
-    """Whether the library's EHS listing applies at this strength and form (hydrogen peroxide only above 52%,
-    hydrogen chloride only as the gas): only a sure yes turns EHS on."""
-    from bot.chemicals.ehs import ehs_status
-
-    if not chem.ehs:
-        return False
-    form = {"a": "solid", "b": "liquid", "c": "gas"}.get(state or "")
-    return ehs_status(chem, percent, form).is_ehs is True
-
-
 def _percent_of(values: dict[str, Any], comps: list[dict[str, Any]], cas: Optional[str]) -> Optional[float]:
     """The strength of the line's own chemical: its component's percent, or a percent in its name."""
     for c in comps:
@@ -245,20 +235,15 @@ def _library_defaults(db: Session, values: dict[str, Any], comps: list[dict[str,
         same = db.execute(select(Chemical).where(Chemical.cas == cas)).scalars().all()
         # the library knows this CAS (perhaps as several products): only its EHS listing is used
         values["ehs"] = bool(values.get("ehs")) or any(
-            _listed_ehs(found, _percent_of(values, comps, cas), state) for found in same)
+            listed_ehs(found, _percent_of(values, comps, cas), state) for found in same)
     if chem is not None:
-        values["ehs"] = bool(values.get("ehs")) or _listed_ehs(chem, _percent_of(values, comps, chem.cas), state)
+        values["ehs"] = bool(values.get("ehs")) or listed_ehs(chem, _percent_of(values, comps, chem.cas), state)
         if not values.get("cas_number") and chem.cas:
             values["cas_number"] = chem.cas
         if not values.get("physical_state") and chem.physical_state:
             values["physical_state"] = chem.physical_state
     for c in comps:
-        if c.get("cas"):
-            listed = db.execute(select(Chemical).where(Chemical.cas == c["cas"], Chemical.ehs.is_(True))).scalars()
-            c["ehs"] = bool(c.get("ehs")) or any(_listed_ehs(x, c.get("percent"), state) for x in listed)
-        else:
-            match = best(db, c["name"]) if c.get("name") else None
-            c["ehs"] = bool(c.get("ehs")) or bool(match and _listed_ehs(match.chemical, c.get("percent"), state))
+        c["ehs"] = bool(c.get("ehs")) or component_listed_ehs(db, c, state)
     values["ehs"] = bool(values.get("ehs"))
     return chem
 

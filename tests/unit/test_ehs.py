@@ -128,3 +128,18 @@ def test_thresholds_get_the_tpq_from_the_chemical(library: Session) -> None:
     acid = check_material(Material("Sulfuric acid", "b", "c", gallons.pounds, ehs=True,
                                    tpq_lb=effective_tpq(chem(library, "cas:7664-93-9"))))
     assert acid.reportable is False and acid.threshold == 500  # 30 gal ~ 458 lb
+
+
+def test_a_component_is_ehs_only_where_its_listing_applies_at_its_percent(library: Session) -> None:
+    """Components typed by the filer or read from an SDS get their EHS flag from the same listing check as a line:
+    hydrogen chloride in a cleaner's acid solution and 8% hydrogen peroxide are not EHS; 60% peroxide and
+    formaldehyde are; a flag the filer set stays."""
+    from bot.inventory.answers import fill_component_library_data
+
+    comps = [{"name": "Hydrogen chloride", "cas": "7647-01-0", "percent": 20.0, "ehs": False},
+             {"name": "Hydrogen peroxide", "cas": "7722-84-1", "percent": 8.0, "ehs": False},
+             {"name": "Hydrogen peroxide", "cas": "7722-84-1", "percent": 60.0, "ehs": False},
+             {"name": "Formaldehyde", "cas": "50-00-0", "percent": 5.0, "ehs": False},
+             {"name": "Acetone", "cas": "67-64-1", "percent": 30.0, "ehs": True}]
+    fill_component_library_data(library, comps)
+    assert [c["ehs"] for c in comps] == [False, False, True, True, True]

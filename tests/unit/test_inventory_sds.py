@@ -122,3 +122,16 @@ def test_an_sds_offered_before_any_material_asks_which_material_first(chat: Chat
     chat.say("can I upload the safety data sheet", "upload_inventory")
     assert "Tell me the product's name first" in chat.text and not _widgets(chat)
     assert chat.pending is None
+
+
+def test_hydrogen_chloride_in_an_acid_solution_read_from_its_sds_is_not_an_ehs(db: Session, chat: Chat) -> None:  # noqa: F811
+    """The EHS listing of hydrogen chloride is the gas only: the component of a 31.45% muriatic acid is not an EHS
+    (the same listing check as a line's and a typed component's)."""
+    chat.say("Sunset pool acid, 2 one-gallon jugs in the pump room", "add_chemical")
+    if chat.pending.get("kind") != "new":
+        chat.say("none of these")
+    _upload(db, chat, sds_layouts.osha_174())
+    chat.say(UPLOADED_SDS)
+    comps = {c["cas"]: c for c in chat.pending["components"]}
+    assert comps["7647-01-0"]["percent"] == 31.45 and comps["7647-01-0"]["ehs"] is False, chat.text
+    assert not chat.pending["values"].get("ehs")

@@ -13,15 +13,17 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.actor import Actor
 from bot.dialogue import Turn
-from bot.inventory.answers import HAZARD_FIELDS, HAZARD_LABELS, STATE_NAMES, components_text, fmt_number
+from bot.chemicals.lookup import component_listed_ehs
+from bot.inventory.answers import (
+    HAZARD_FIELDS, HAZARD_LABELS, STATE_NAMES, components_text, fill_component_library_data, fmt_number,
+)
 from bot.inventory.conversation.amounts import fit_units_after_change
 from bot.inventory.conversation.state import Draft, InventoryState
-from bot.models import Chemical, Facility
+from bot.models import Facility
 from bot.sds.extract import SdsComponent, SdsReading
 from bot.services import step_drafts
 
@@ -134,8 +136,8 @@ def apply(db: Session, d: Draft, reading: SdsReading) -> str:
         filled.append("hm_type")
         if comps[0].cas:
             v["cas_number"] = comps[0].cas
-            chem = _library(db, comps[0].cas)
-            if chem is not None and chem.ehs:
+            if component_listed_ehs(db, {"cas": comps[0].cas, "percent": comps[0].percent_high},
+                                    v.get("physical_state")):
                 v["ehs"] = True
             filled.append("cas_number")
             parts.append(f"a pure chemical, CAS {comps[0].cas}")
@@ -146,7 +148,8 @@ def apply(db: Session, d: Draft, reading: SdsReading) -> str:
         v["cas_number"] = None
         if "cas_number" not in d.skipped:
             d.skipped.append("cas_number")  # a mixture has no CAS number of its own
-        d.components = [_component(db, c) for c in comps]
+        d.components = [_component(c) for c in comps]
+        fill_component_library_data(db, d.components)
         filled += ["hm_type", "components"]
         parts.append(f"a mixture of {components_text(d.components)}")
         over = _over_100(d, comps)
@@ -191,14 +194,9 @@ def _over_100(d: Draft, comps: list[SdsComponent]) -> Optional[str]:
             "total, so please tell me the percents to report")
 
 
-def _library(db: Session, cas: str) -> Optional[Chemical]:
-    return db.execute(select(Chemical).where(Chemical.cas == cas).limit(1)).scalar_one_or_none()
-
-
-def _component(db: Session, c: SdsComponent) -> dict[str, Any]:
-    """A component as the inventory keeps it: the highest percent of the SDS's range (the way CERS asks for it),
-    the library's EHS flag for its CAS number."""
-    chem = _library(db, c.cas) if c.cas else None
+def _component(c: SdsComponent) -> dict[str, Any]:
+    """A component as the inventory keeps it, at the highest percent of the SDS's range (the way CERS asks for it);
+    its EHS flag comes from the library (`fill_component_library_data`), as for components the filer types."""
     percent = c.percent_high
-    return {"name": c.name[:500], "percent": round(percent, 2) if percent is not None else None,
-            "cas": c.cas, "ehs": bool(chem is not None and chem.ehs)}
+    return {"name": c.name[:500], "percent": round(percent, 2) if percent is not None else None, "cas": c.cas,
+            "ehs": False}
