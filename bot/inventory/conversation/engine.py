@@ -165,18 +165,8 @@ def _handle(db: Session, actor: Actor, facility_id: int, st: InventoryState, tur
         st.awaiting = None
         from_sds.apply_notice(db, actor, facility_id, st, turn)
         return
-    if pending is not None and from_sds.asks_to_upload(text):
-        widget = from_sds.offer(db, facility_id, pending, None, asked=True)
-        turn.say("Choose its Safety Data Sheet (PDF) below and I'll fill in what it says." if widget else
-                 f"{pending.name} doesn't need its Safety Data Sheet read: "
-                 + ("it was already filled from one." if pending.from_sds else "the chemical library has it."),
-                 custom=widget)
-        return
-    if pending is None and from_sds.asks_to_upload(text):  # an SDS fills one material: which one first
-        turn.say("A Safety Data Sheet fills in one material that is not in the chemical library. Tell me the "
-                 "product's name first (e.g. 'add Zep Purple Degreaser'): if I don't know it, I'll offer the SDS "
-                 "upload right there. For your whole inventory at once, say 'upload my inventory' (the CERS "
-                 "spreadsheet).")
+    if from_sds.asks_to_upload(text):
+        from_sds.say_offer(db, facility_id, pending, turn)
         return
     if intent == "upload_document" or _names_a_document(low) or documents_chat.upload_notice(text):
         turn.messages.extend(documents_chat.reply(db, actor, facility_id, text).messages)

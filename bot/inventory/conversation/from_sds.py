@@ -57,6 +57,22 @@ def offer(db: Session, facility_id: int, d: Draft, field: Optional[str], asked: 
             "material": d.name}
 
 
+def say_offer(db: Session, facility_id: int, d: Optional[Draft], turn: Turn) -> None:
+    """The filer asked to upload an SDS: the widget for the open material, why this one needs none, or (no material
+    open) which product first: an SDS fills one material."""
+    if d is None:
+        turn.say("A Safety Data Sheet fills in one material that is not in the chemical library. Tell me the "
+                 "product's name first (e.g. 'add Zep Purple Degreaser'): if I don't know it, I'll offer the SDS "
+                 "upload right there. For your whole inventory at once, say 'upload my inventory' (the CERS "
+                 "spreadsheet).")
+        return
+    widget = offer(db, facility_id, d, None, asked=True)
+    turn.say("Choose its Safety Data Sheet (PDF) below and I'll fill in what it says." if widget else
+             f"{d.name} doesn't need its Safety Data Sheet read: "
+             + ("it was already filled from one." if d.from_sds else "the chemical library has it."),
+             custom=widget)
+
+
 _MARK_OF_FIELD = {"is_mixture": "hm_type"}
 
 
