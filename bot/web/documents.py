@@ -14,7 +14,8 @@ also "provided elsewhere in CERS".
 
 As for the inventory upload: the session, the origin and the role are checked before the body is read; the
 Content-Length is checked first and the body counted while it streams (413 past the limit); a file that does not
-start like a PDF is refused from its first bytes; at most MAX_UPLOADS_AT_ONCE uploads are in memory at once.
+start like a PDF is refused from its first bytes; at most MAX_UPLOADS_AT_ONCE PDFs (documents and Safety Data Sheets
+together, `PDF_UPLOADS`) are in memory at once.
 The checks of the file itself and every write are in `bot.documents.service`.
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bot.models import Facility
 from bot.services import facilities
 from bot.validation import normalize_cers_id
 from bot.web.api import error_status
+from bot.web.limits import AtOnce
 from bot.web.blocking import in_db
 from bot.web.inventory import UploadForm, UploadRefused, _Collector
 from bot.web.pages import csrf_failed, logged_in_form, logged_in_page, message_page, render
@@ -53,7 +55,7 @@ DAMAGED_UPLOAD = "The upload was cut off or damaged on the way. Please choose th
 NO_FILE = "Choose the PDF file to upload."
 FORM_EXPIRED = "This form expired or was opened in another browser. Reload the page and upload again."
 STATUS_FOR_REASON = {"too_big": 413, "not_pdf": 415}
-_uploads_in_progress = 0
+PDF_UPLOADS = AtOnce(MAX_UPLOADS_AT_ONCE)  # documents and Safety Data Sheets: PDFs in memory at once
 
 
 def max_bytes() -> int:
@@ -206,25 +208,27 @@ def checked_cers_id(value: str) -> str:
 
 async def perform_upload(request: Request, user_id: int, *, check_csrf_field: bool = False) -> Outcome:
     """Role, body, checks, storage. Never raises for a user's problem."""
-    global _uploads_in_progress
-    if _uploads_in_progress >= MAX_UPLOADS_AT_ONCE:
-        return failure(503, BUSY)
-    _uploads_in_progress += 1
-    try:
-        return await _perform_upload(request, user_id, check_csrf_field)
-    finally:
-        _uploads_in_progress -= 1
+    with PDF_UPLOADS.taken() as free:
+        return await _perform_upload(request, user_id, check_csrf_field) if free else failure(503, BUSY)
+
+
+async def receive_pdf(request: Request, user_id: int, *, check_csrf_field: bool = False,
+                      no_file: str = NO_FILE) -> tuple[str, UploadForm]:
+    """The facility's CERS ID from the query (the user's role on it checked before the body is read) and the
+    received form with its file, within the size limit. Raises UploadRefused or a ServiceError."""
+    cers_id = checked_cers_id(request.query_params.get("facility", ""))
+    await in_db(lambda db: facility_for(db, user_id, cers_id).id)
+    form = await read_document_form(request, max_bytes())
+    if check_csrf_field and not csrf_ok(request, form.fields.get(CSRF_FIELD)):
+        raise UploadRefused(403, FORM_EXPIRED)
+    if form.data is None:
+        raise UploadRefused(400, no_file, field="file")
+    return cers_id, form
 
 
 async def _perform_upload(request: Request, user_id: int, check_csrf_field: bool) -> Outcome:
     try:
-        cers_id = checked_cers_id(request.query_params.get("facility", ""))
-        await in_db(lambda db: facility_for(db, user_id, cers_id).id)  # the role, before the body is read
-        form = await read_document_form(request, max_bytes())
-        if check_csrf_field and not csrf_ok(request, form.fields.get(CSRF_FIELD)):
-            raise UploadRefused(403, FORM_EXPIRED)
-        if form.data is None:
-            raise UploadRefused(400, NO_FILE, field="file")
+        cers_id, form = await receive_pdf(request, user_id, check_csrf_field=check_csrf_field)
     except UploadRefused as refused:
         return failure(refused.status, refused.message, **refused.extra)
     except errors.ServiceError as exc:

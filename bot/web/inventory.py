@@ -38,6 +38,7 @@ from bot.models import Facility, InventoryItem, Submittal
 from bot.services import facilities
 from bot.validation import normalize_cers_id
 from bot.web.api import error_status
+from bot.web.limits import AtOnce
 from bot.web.blocking import in_db
 from bot.web.pages import csrf_failed, logged_in_page, message_page, render
 from bot.web.sessions import CSRF_FIELD, WebSession, csrf_ok, read_session, same_origin
@@ -49,7 +50,7 @@ MAX_FIELDS = 20
 MAX_ERRORS_SHOWN = 100  # row errors sent back; `errors_total` says how many there are
 MAX_UPLOADS_AT_ONCE = 3
 BUSY = "The server is busy importing other inventories. Please try again in a minute."
-_uploads_in_progress = 0
+UPLOADS = AtOnce(MAX_UPLOADS_AT_ONCE)
 _facilities_importing: set[str] = set()
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -349,14 +350,9 @@ def _result_body(result: ImportResult, mode: Optional[str], total: int, cers_id:
 
 async def perform_upload(request: Request, user_id: int, *, check_csrf_field: bool = False) -> Outcome:
     """Everything after the session and origin checks: role, body, import. Never raises for user problems."""
-    global _uploads_in_progress
-    if _uploads_in_progress >= MAX_UPLOADS_AT_ONCE:
-        return _failure(503, BUSY)
-    _uploads_in_progress += 1
-    try:
-        return await _perform_upload(request, user_id, check_csrf_field=check_csrf_field)
-    finally:
-        _uploads_in_progress -= 1
+    with UPLOADS.taken() as free:
+        return await _perform_upload(request, user_id, check_csrf_field=check_csrf_field) if free else \
+            _failure(503, BUSY)
 
 
 async def _perform_upload(request: Request, user_id: int, *, check_csrf_field: bool) -> Outcome:

@@ -26,9 +26,7 @@ from bot.web.blocking import in_db
 from bot.web.inventory import UploadRefused
 from bot.web.sessions import read_session, same_origin
 
-MAX_READS_AT_ONCE = 3
 NO_FILE = "Choose the Safety Data Sheet (PDF) to upload."
-_reads_in_progress = 0
 
 
 def _read_and_keep(db: Session, user_id: int, cers_id: str, filename: str, data: bytes) -> docs.Outcome:
@@ -64,16 +62,12 @@ def _public(reading: SdsReading) -> dict[str, Any]:
 
 async def _perform(request: Request, user_id: int) -> docs.Outcome:
     try:
-        cers_id = docs.checked_cers_id(request.query_params.get("facility", ""))
-        await in_db(lambda db: docs.facility_for(db, user_id, cers_id).id)  # the role, before the body is read
-        form = await docs.read_document_form(request, docs.max_bytes())
-        if form.data is None:
-            raise UploadRefused(400, NO_FILE, field="file")
+        cers_id, form = await docs.receive_pdf(request, user_id, no_file=NO_FILE)
     except UploadRefused as refused:
         return docs.failure(refused.status, refused.message, **refused.extra)
     except errors.ServiceError as exc:
         return docs.service_failure(exc)
-    filename, data = form.filename or "", form.data
+    filename, data = form.filename or "", form.data or b""
     try:
         return await in_db(lambda db: _read_and_keep(db, user_id, cers_id, filename, data))
     except errors.ServiceError as exc:
@@ -82,18 +76,12 @@ async def _perform(request: Request, user_id: int) -> docs.Outcome:
 
 async def sds_api(request: Request) -> Response:
     """POST /api/inventory/sds?facility=CERSID → JSON: the reading (200), or why the file can't be used."""
-    global _reads_in_progress
     session = read_session(request)
     if session is None:
         return JSONResponse({"ok": False, "message": docs.LOGIN_FIRST, "login_url": "/login"}, status_code=401,
                             headers=docs.NO_STORE)
     if not same_origin(request):
         return JSONResponse({"ok": False, "message": docs.CROSS_SITE}, status_code=403, headers=docs.NO_STORE)
-    if _reads_in_progress >= MAX_READS_AT_ONCE:
-        return JSONResponse({"ok": False, "message": docs.BUSY}, status_code=503, headers=docs.NO_STORE)
-    _reads_in_progress += 1
-    try:
-        outcome = await _perform(request, session.user_id)
-    finally:
-        _reads_in_progress -= 1
+    with docs.PDF_UPLOADS.taken() as free:
+        outcome = await _perform(request, session.user_id) if free else docs.failure(503, docs.BUSY)
     return JSONResponse(outcome.body, status_code=outcome.status, headers=docs.NO_STORE)

@@ -72,3 +72,19 @@ def test_a_user_without_a_role_or_a_session_is_refused(client: TestClient, db: S
     refused = post_sds(client, sds_layouts.acetone())
     assert refused.status_code == 403 and "You don't have access" in refused.json()["message"]
     assert kept(db, world) is None
+
+
+def test_sheets_and_documents_share_the_limit_of_pdfs_in_memory(client: TestClient, db: Session, world: World,  # noqa: F811
+                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.web import documents
+
+    login(client)
+    monkeypatch.setattr(documents.PDF_UPLOADS, "in_progress", documents.MAX_UPLOADS_AT_ONCE)
+    busy = post_sds(client, sds_layouts.janitorial())
+    assert busy.status_code == 503 and busy.json()["message"] == documents.BUSY
+    upload = client.post(f"/api/documents/upload?facility={CERS_ID}", data={"element": "site_map"},
+                         files={"file": ("map.pdf", sds_layouts.janitorial(), PDF)})
+    assert upload.status_code == 503 and kept(db, world) is None
+    monkeypatch.setattr(documents.PDF_UPLOADS, "in_progress", documents.MAX_UPLOADS_AT_ONCE - 1)
+    assert post_sds(client, sds_layouts.janitorial()).status_code == 200
+    assert documents.PDF_UPLOADS.in_progress == documents.MAX_UPLOADS_AT_ONCE - 1  # the slot was given back
