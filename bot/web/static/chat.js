@@ -622,17 +622,7 @@
     templateLine.appendChild(templateLink);
     templateLine.appendChild(document.createTextNode(" (the column headers and the code lists)."));
     form.appendChild(templateLine);
-    formCount += 1;
-    var id = "f" + formCount;
-    var label = textEl("label", "", "Inventory file (.xlsx)");
-    label.htmlFor = id;
-    var file = document.createElement("input");
-    file.type = "file";
-    file.id = id;
-    file.name = "file";
-    file.accept = ".xlsx";
-    form.appendChild(label);
-    form.appendChild(file);
+    var file = fileField(form, "Inventory file (.xlsx)", ".xlsx");
     var existing = Number(custom.existing) || 0;
     var modeBox = textEl("fieldset", "mode-choice");
     modeBox.appendChild(textEl("legend", "", existing ? "Your inventory already has " + existing + " material" +
@@ -688,6 +678,15 @@
         (missing.length ? missing.join("; ") : "nothing: everything was found")]]);
   }
 
+  /* A labelled file input (name "file") added to `form`, not required: the widget says itself what is missing. */
+  function fileField(form, labelText, accept) {
+    var file = field(form, labelText, "file", "off");
+    file.required = false;
+    file.name = "file";
+    file.accept = accept;
+    return file;
+  }
+
   /* A PDF upload form in the chat, shared by the documents and the Safety Data Sheet widgets. options: title,
    * fileLabel, missing (said when no file is chosen), maxMb, url, fields ({name: value} sent with the file),
    * className, onStored(data, okBox) after a 200 {ok: true}. Shows the server's message for any refusal. */
@@ -698,17 +697,7 @@
     form.noValidate = true;
     var maxMb = options.maxMb;
     form.appendChild(textEl("p", "form-title", options.title));
-    formCount += 1;
-    var id = "f" + formCount;
-    var fileLabel = textEl("label", "", options.fileLabel);
-    fileLabel.htmlFor = id;
-    var file = document.createElement("input");
-    file.type = "file";
-    file.id = id;
-    file.name = "file";
-    file.accept = ".pdf,application/pdf";
-    form.appendChild(fileLabel);
-    form.appendChild(file);
+    var file = fileField(form, options.fileLabel, ".pdf,application/pdf");
     var submit = textEl("button", "upload-button", "Upload");
     submit.type = "submit";
     form.appendChild(submit);
